@@ -1,0 +1,1 @@
+"""The `cckb` command line."""

@@ -1,0 +1,108 @@
+"""Typed records shared by every layer: what a document is on its way in and in the graph."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ISO2 = re.compile(r"^[A-Z]{2}$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class DocumentItem(Strict):
+    """One document as a spider or `cckb import` hands it to ingest.
+
+    Exactly one of `text`, `html` or `pdf` carries the content. Provenance fields
+    (`retrieved_at`, `sha256`, `archive_path`) are stamped by the pipeline, never by a spider.
+    """
+
+    url: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    publisher: str = Field(min_length=1)
+    countries: list[str] = Field(min_length=1)
+    language: str | None = None
+    published: date | None = None
+    text: str | None = None
+    html: str | None = None
+    pdf: bytes | None = None
+    source_id: str = "import"
+    edition_note: str | None = None
+    original_url: str | None = None
+    intermediary: str | None = None
+    retrieved_at: datetime | None = None
+    sha256: str | None = None
+    archive_path: str | None = None
+
+    @field_validator("countries")
+    @classmethod
+    def _iso2(cls, value: list[str]) -> list[str]:
+        from core.countries import COUNTRIES
+
+        out = []
+        for code in value:
+            code = code.strip().upper()
+            if not ISO2.match(code) or code not in COUNTRIES:
+                raise ValueError(f"unknown country code {code!r} (ISO 3166-1 alpha-2 expected)")
+            out.append(code)
+        return out
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not re.match(r"^(https?|file)://", value):
+            raise ValueError(f"url must start with http://, https:// or file://, got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _one_body(self) -> DocumentItem:
+        bodies = [b for b in (self.text, self.html, self.pdf) if b]
+        if len(bodies) != 1:
+            raise ValueError("exactly one non-empty body is required: text, html or pdf")
+        return self
+
+
+class PassageRecord(Strict):
+    """A passage as the loader writes it (enrichment links included)."""
+
+    id: str
+    text: str = Field(min_length=1)
+    section: str = ""
+    ordinal: int = Field(ge=0)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    language: str = "und"
+    embedding: list[float] | None = None
+    countries: list[str] = Field(default_factory=list)
+    nationalities: list[str] = Field(default_factory=list)
+    risk_factors: dict[str, float] = Field(default_factory=dict)
+    actors: list[str] = Field(default_factory=list)
+    elements: dict[str, float] = Field(default_factory=dict)
+
+
+class DocumentRecord(Strict):
+    """A document as the loader writes it, with its source and passages."""
+
+    id: str
+    url: str
+    title: str
+    publisher: str
+    source_id: str
+    source_name: str = ""
+    source_url: str = ""
+    published: str | None = None
+    retrieved_at: str
+    first_seen: str | None = None
+    last_seen: str | None = None
+    language: str = "und"
+    sha256: str = Field(min_length=64, max_length=64)
+    archive_path: str = ""
+    edition_note: str | None = None
+    original_url: str | None = None
+    intermediary: str | None = None
+    countries: list[str] = Field(default_factory=list)
+    passages: list[PassageRecord] = Field(default_factory=list)

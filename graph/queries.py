@@ -1,0 +1,265 @@
+"""Every Cypher statement of the project, parameterised; dialect differences live in `Dialect`.
+
+Builders return `(query, params)`. Values only ever travel as `$param`; the few identifiers that
+are spliced in (labels, relationship types, index names) come from the constants below, never from
+input.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+Query = tuple[str, dict]
+
+NODE_LABELS = ("Country", "Source", "Document", "Passage", "RiskFactor", "ProtectedGround",
+               "Actor", "LegalElement", "Agreement", "Meta")
+PASSAGE_LINKS = ("ABOUT", "CONCERNS_NATIONALS_OF", "EVIDENCES", "MENTIONS", "SUPPORTS")
+VECTOR_INDEX = "passage_embedding"
+FULLTEXT_INDEX = "passage_text"
+
+_RESEARCH_SPECIALS = re.compile(r"[^\w\s]", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What differs between FalkorDB and Neo4j: index DDL, procedures, vector literals."""
+
+    name: str
+
+    @property
+    def is_neo4j(self) -> bool:
+        return self.name == "neo4j"
+
+    def vector(self, expr: str) -> str:
+        """Expression storing a list of floats as a vector property."""
+        return expr if self.is_neo4j else f"vecf32({expr})"
+
+    def index_ddl(self, dim: int) -> list[str]:
+        """Range indexes (ids), the vector index and the full-text index; idempotent."""
+        if self.is_neo4j:
+            ddl = [f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS "
+                   f"FOR (n:{label}) REQUIRE n.id IS UNIQUE" for label in NODE_LABELS
+                   if label != "Country"]
+            ddl.append("CREATE CONSTRAINT country_iso2 IF NOT EXISTS "
+                       "FOR (n:Country) REQUIRE n.iso2 IS UNIQUE")
+            ddl.append(f"CREATE VECTOR INDEX {VECTOR_INDEX} IF NOT EXISTS "
+                       "FOR (p:Passage) ON (p.embedding) OPTIONS {indexConfig: {"
+                       f"`vector.dimensions`: {int(dim)}, "
+                       "`vector.similarity_function`: 'cosine'}}")
+            ddl.append(f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS "
+                       "FOR (p:Passage) ON EACH [p.text]")
+            return ddl
+        ddl = [f"CREATE INDEX FOR (n:{label}) ON (n.id)" for label in NODE_LABELS
+               if label != "Country"]
+        ddl.append("CREATE INDEX FOR (n:Country) ON (n.iso2)")
+        ddl.append("CREATE VECTOR INDEX FOR (p:Passage) ON (p.embedding) OPTIONS "
+                   f"{{dimension: {int(dim)}, similarityFunction: 'cosine'}}")
+        ddl.append("CALL db.idx.fulltext.createNodeIndex('Passage', 'text')")
+        return ddl
+
+    def drop_vector_index(self) -> str:
+        if self.is_neo4j:
+            return f"DROP INDEX {VECTOR_INDEX} IF EXISTS"
+        return "DROP VECTOR INDEX FOR (p:Passage) ON (p.embedding)"
+
+    def vector_search(self, k: int, vector: list[float]) -> Query:
+        """Nearest passages; `similarity` is the cosine on both backends (higher = closer)."""
+        if self.is_neo4j:
+            return (f"CALL db.index.vector.queryNodes('{VECTOR_INDEX}', $k, $vector) "
+                    "YIELD node, score "
+                    "RETURN node.id AS id, score AS similarity",
+                    {"k": k, "vector": vector})
+        return ("CALL db.idx.vector.queryNodes('Passage', 'embedding', $k, vecf32($vector)) "
+                "YIELD node, score "
+                "RETURN node.id AS id, 1.0 - score AS similarity",
+                {"k": k, "vector": vector})
+
+    def fulltext_search(self, terms: list[str], limit: int) -> Query:
+        """Passages matching any of `terms`.
+
+        Punctuation is stripped from terms, so no input can carry the engines' query operators.
+        """
+        if self.is_neo4j:
+            q = " OR ".join(f'"{t}"' for t in _clean(terms))
+            return (f"CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $q) "
+                    "YIELD node, score RETURN node.id AS id, score LIMIT $limit",
+                    {"q": q, "limit": limit})
+        q = " | ".join(_redisearch_term(t) for t in _clean(terms))
+        return ("CALL db.idx.fulltext.queryNodes('Passage', $q) "
+                "YIELD node, score RETURN node.id AS id, score LIMIT $limit",
+                {"q": q, "limit": limit})
+
+
+def _clean(terms: list[str]) -> list[str]:
+    out = []
+    for term in terms:
+        words = _RESEARCH_SPECIALS.sub(" ", term).split()
+        if words:
+            out.append(" ".join(words[:8]))
+    return out or ["zzzznomatch"]
+
+
+def _redisearch_term(term: str) -> str:
+    words = term.split()
+    return "(" + " ".join(words) + ")" if len(words) > 1 else words[0]
+
+
+FALKOR = Dialect("falkordb")
+NEO4J = Dialect("neo4j")
+
+
+# --- loader -------------------------------------------------------------------------------
+
+def fingerprints(label: str, ids: list[str]) -> Query:
+    assert label in NODE_LABELS
+    key = "iso2" if label == "Country" else "id"
+    return (f"MATCH (n:{label}) WHERE n.{key} IN $ids RETURN n.{key} AS id, n.fp AS fp",
+            {"ids": ids})
+
+
+def document_passage_ids(doc_ids: list[str]) -> Query:
+    return ("MATCH (p:Passage)-[:PART_OF]->(d:Document) WHERE d.id IN $ids "
+            "RETURN d.id AS doc, p.id AS id, p.fp AS fp", {"ids": doc_ids})
+
+
+def upsert_countries(rows: list[dict]) -> Query:
+    return ("UNWIND $rows AS r MERGE (c:Country {iso2: r.iso2}) "
+            "SET c.name = r.name, c.fp = r.fp", {"rows": rows})
+
+
+def upsert_sources(rows: list[dict]) -> Query:
+    return ("UNWIND $rows AS r MERGE (s:Source {id: r.id}) "
+            "SET s.name = r.name, s.publisher = r.publisher, s.url = r.url, s.fp = r.fp",
+            {"rows": rows})
+
+
+def write_document(dialect: Dialect, doc: dict, keep: list[str], passages: list[dict]) -> Query:
+    """One statement per document, so a document is never half-written (atomic per query).
+
+    Removes passages that no longer exist, (re)writes the changed ones and their links.
+    """
+    links = " ".join(
+        f"FOREACH (t IN p.{field} | MERGE (n:{label} {{{key}: t.id}}) "
+        f"MERGE (x)-[e:{rel}]->(n) SET e.score = t.score)"
+        for field, label, key, rel in (
+            ("countries", "Country", "iso2", "ABOUT"),
+            ("nationalities", "Country", "iso2", "CONCERNS_NATIONALS_OF"),
+            ("risk_factors", "RiskFactor", "id", "EVIDENCES"),
+            ("actors", "Actor", "id", "MENTIONS"),
+            ("elements", "LegalElement", "id", "SUPPORTS"),
+        )
+    )
+    query = (
+        "MERGE (d:Document {id: $doc.id}) SET d += $doc.props "
+        "WITH d MERGE (s:Source {id: $doc.source_id}) MERGE (d)-[:PUBLISHED_BY]->(s) "
+        "WITH d OPTIONAL MATCH (d)-[a:ABOUT]->(:Country) DELETE a "
+        "WITH DISTINCT d FOREACH (c IN $doc.countries | "
+        "MERGE (n:Country {iso2: c}) MERGE (d)-[:ABOUT]->(n)) "
+        "WITH d OPTIONAL MATCH (old:Passage)-[:PART_OF]->(d) WHERE NOT old.id IN $keep "
+        "DETACH DELETE old "
+        "WITH DISTINCT d UNWIND $passages AS p "
+        "MERGE (x:Passage {id: p.id}) SET x += p.props, "
+        f"x.embedding = {dialect.vector('p.embedding')} "
+        "MERGE (x)-[:PART_OF]->(d) "
+        "WITH x, p OPTIONAL MATCH (x)-[r]->() "
+        f"WHERE type(r) IN {list(PASSAGE_LINKS)!r} DELETE r "
+        f"WITH DISTINCT x, p {links} "
+        "RETURN count(x) AS written"
+    )
+    return query, {"doc": doc, "keep": keep, "passages": passages}
+
+
+def upsert_taxonomy_nodes(label: str, rows: list[dict]) -> Query:
+    assert label in ("RiskFactor", "ProtectedGround", "Actor", "LegalElement")
+    return (f"UNWIND $rows AS r MERGE (n:{label} {{id: r.id}}) SET n += r.props", {"rows": rows})
+
+
+def link_taxonomy(rel: str, src_label: str, dst_label: str, dst_key: str,
+                  pairs: list[dict]) -> Query:
+    assert rel in ("GROUND", "OPERATES_IN")
+    return (f"UNWIND $pairs AS r MATCH (a:{src_label} {{id: r.src}}) "
+            f"MERGE (b:{dst_label} {{{dst_key}: r.dst}}) MERGE (a)-[:{rel}]->(b)",
+            {"pairs": pairs})
+
+
+def set_meta(key: str, props: dict) -> Query:
+    return ("MERGE (m:Meta {id: $key}) SET m += $props", {"key": key, "props": props})
+
+
+def get_meta(key: str) -> Query:
+    return ("MATCH (m:Meta {id: $key}) RETURN properties(m) AS props", {"key": key})
+
+
+# --- reads --------------------------------------------------------------------------------
+
+def count_nodes(label: str) -> Query:
+    assert label in NODE_LABELS
+    return (f"MATCH (n:{label}) RETURN count(n) AS n", {})
+
+
+def count_relationships() -> Query:
+    return ("MATCH ()-[r]->() RETURN type(r) AS type, count(r) AS n", {})
+
+
+def document_by_id(doc_id: str) -> Query:
+    return ("MATCH (d:Document {id: $id}) OPTIONAL MATCH (d)-[:PUBLISHED_BY]->(s:Source) "
+            "OPTIONAL MATCH (d)-[:ABOUT]->(c:Country) "
+            "RETURN properties(d) AS doc, s.id AS source, collect(c.iso2) AS countries",
+            {"id": doc_id})
+
+
+def passages_of_document(doc_id: str) -> Query:
+    return ("MATCH (p:Passage)-[:PART_OF]->(d:Document {id: $id}) "
+            "RETURN p.id AS id, p.ordinal AS ordinal, p.text AS text, p.section AS section "
+            "ORDER BY p.ordinal", {"id": doc_id})
+
+
+def passage_links(passage_id: str) -> Query:
+    return ("MATCH (p:Passage {id: $id})-[r]->(n) "
+            "RETURN type(r) AS rel, coalesce(n.id, n.iso2) AS target, r.score AS score "
+            "ORDER BY rel, target", {"id": passage_id})
+
+
+def passages_about(iso2: str, limit: int) -> Query:
+    return ("MATCH (p:Passage)-[:ABOUT]->(:Country {iso2: $iso2}) "
+            "RETURN p.id AS id, p.text AS text LIMIT $limit", {"iso2": iso2, "limit": limit})
+
+
+def delete_all() -> Query:
+    return ("MATCH (n) DETACH DELETE n", {})
+
+
+def neo4j_lint_catalog() -> list[tuple[str, str]]:
+    """Every Neo4j-dialect statement with representative arguments, for the Cypher linter."""
+    d = NEO4J
+    doc = {"id": "d", "props": {}, "source_id": "s", "countries": ["HN"]}
+    built: dict[str, Query] = {
+        "fingerprints": fingerprints("Document", ["d"]),
+        "document_passage_ids": document_passage_ids(["d"]),
+        "upsert_countries": upsert_countries([]),
+        "upsert_sources": upsert_sources([]),
+        "write_document": write_document(d, doc, [], []),
+        "upsert_taxonomy_nodes": upsert_taxonomy_nodes("RiskFactor", []),
+        "link_taxonomy": link_taxonomy("GROUND", "RiskFactor", "ProtectedGround", "id", []),
+        "set_meta": set_meta("k", {}),
+        "get_meta": get_meta("k"),
+        "count_nodes": count_nodes("Passage"),
+        "count_relationships": count_relationships(),
+        "document_by_id": document_by_id("d"),
+        "passages_of_document": passages_of_document("d"),
+        "passage_links": passage_links("p"),
+        "passages_about": passages_about("HN", 1),
+        "vector_search": d.vector_search(5, [0.0]),
+        "fulltext_search": d.fulltext_search(["gang"], 5),
+        "delete_all": delete_all(),
+    }
+    out = [(name, q) for name, (q, _) in built.items()]
+    out.append(("drop_vector_index", d.drop_vector_index()))
+    out += [(f"index_ddl_{i}", q) for i, q in enumerate(d.index_ddl(384))]
+    out += [(name, q) for name, q in EXTRA_NEO4J_QUERIES]
+    return out
+
+
+# Queries added by later modules register here so the linter sees them (name, cypher).
+EXTRA_NEO4J_QUERIES: list[tuple[str, str]] = []
