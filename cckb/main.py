@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -43,6 +45,41 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> 
         typer.echo(f"  -[{rel}]-> {n:>10}")
 
 
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories "
+                                                     "(.jsonl .html .pdf .txt).")],
+    country: Annotated[list[str] | None, typer.Option(
+        "--country", help="ISO2 code(s) for files without metadata.")] = None,
+    publisher: Annotated[str | None, typer.Option(
+        help="Publisher for files without metadata.")] = None,
+    source: Annotated[str, typer.Option(help="Source id recorded on the documents.")] = "import",
+) -> None:
+    """Import local files; bad files or lines are reported, the rest continues."""
+    from cckb.ingest_cmds import import_paths
+
+    import_paths(paths, country or [], publisher, source)
+
+
+@app.command()
+def rebuild() -> None:
+    """Rebuild the graph from the raw archive alone."""
+    from cckb.ingest_cmds import rebuild as run
+
+    run()
+
+
+@app.command()
+def verify(archive: Annotated[bool, typer.Option(
+        "--archive", help="Check every archived copy against its hash.")] = False) -> None:
+    """Verify the archive (`--archive`): missing, corrupt, truncated or orphan copies."""
+    from cckb.ingest_cmds import verify_archive
+
+    if not archive:
+        fail("nothing to verify: use --archive")
+    verify_archive()
+
+
 @app.command()
 def init() -> None:
     """Create the knowledge base (graph server, constraints and indexes) if it does not exist."""
@@ -59,6 +96,43 @@ def init() -> None:
 
 
 @app.command()
+def init() -> None:
+    """Create the knowledge base (graph server, constraints and indexes) if it does not exist."""
+    from graph import open_store
+    from graph.init import init_kb
+
+    try:
+        with open_store() as store:
+            changed = init_kb(store)
+    except CckbError as exc:
+        fail(str(exc))
+    typer.echo("schema ready" + (" (embedding model changed: re-embedding needed)"
+                                 if changed else ""))
+
+
+@app.command()
+def search(
+    profile: Annotated[Path | None, typer.Option(
+        help="Client profile JSON (confidential: read into memory only).")] = None,
+    country: Annotated[list[str] | None, typer.Option(
+        "--country", help="Third country ISO2 code(s); default: the profile's.")] = None,
+    top: Annotated[int, typer.Option(help="Evidence items per country.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    risk: Annotated[list[str] | None, typer.Option(
+        "--risk", help="Researcher mode: risk factor id(s) from the taxonomy.")] = None,
+    text: Annotated[str, typer.Option(help="Researcher mode: free-text question.")] = "",
+    nationality: Annotated[str | None, typer.Option(
+        help="Researcher mode: nationality (ISO2) of the people concerned.")] = None,
+) -> None:
+    """Evidence per third country and legal element for a client profile (or a question)."""
+    from retrieval.command import run_search
+
+    code = run_search(profile, country or [], top, as_json, risk or [], text, nationality)
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command()
 def demo() -> None:
     """The main job: build the knowledge base and print its statistics."""
     init()
@@ -67,3 +141,7 @@ def demo() -> None:
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -17,19 +17,23 @@ class Strict(BaseModel):
 class DocumentItem(Strict):
     """One document as a spider or `cckb import` hands it to ingest.
 
-    Exactly one of `text`, `html` or `pdf` carries the content. Provenance fields
+    Exactly one of `text`, `html`, `pdf` or `raw` (original bytes of a fetched or imported file,
+    with `content_type` or the URL's suffix telling its kind) carries the content. `countries` may
+    be empty only for a file import, where they are inferred from the text. Provenance fields
     (`retrieved_at`, `sha256`, `archive_path`) are stamped by the pipeline, never by a spider.
     """
 
     url: str = Field(min_length=1)
     title: str = Field(min_length=1)
     publisher: str = Field(min_length=1)
-    countries: list[str] = Field(min_length=1)
+    countries: list[str] = Field(default_factory=list)
     language: str | None = None
     published: date | None = None
     text: str | None = None
     html: str | None = None
     pdf: bytes | None = None
+    raw: bytes | None = None
+    content_type: str | None = None
     source_id: str = "import"
     edition_note: str | None = None
     original_url: str | None = None
@@ -60,7 +64,7 @@ class DocumentItem(Strict):
 
     @model_validator(mode="after")
     def _one_body(self) -> DocumentItem:
-        bodies = [b for b in (self.text, self.html, self.pdf) if b]
+        bodies = [b for b in (self.text, self.html, self.pdf, self.raw) if b]
         if len(bodies) != 1:
             raise ValueError("exactly one non-empty body is required: text, html or pdf")
         return self
@@ -104,5 +108,6 @@ class DocumentRecord(Strict):
     edition_note: str | None = None
     original_url: str | None = None
     intermediary: str | None = None
+    pipeline: str = ""
     countries: list[str] = Field(default_factory=list)
     passages: list[PassageRecord] = Field(default_factory=list)

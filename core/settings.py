@@ -43,6 +43,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("embedding_batch", "64", "Passages embedded per batch."),
     Setting("countries", "BZ,EC,GT,HN,PY,UG,SV",
             "Third countries covered by crawls and the UI (ISO alpha-2, comma separated)."),
+    Setting("contact", "https://github.com/cckb/cckb",
+            "Contact URL or e-mail sent in the crawlers' User-Agent so site owners can reach us."),
+    Setting("source_base_url", "",
+            "Replaces every crawl source's base URL (a local mirror or test server); empty = "
+            "the real sites."),
+    Setting("reliefweb_appname", "",
+            "Pre-approved ReliefWeb API appname; the reliefweb spider refuses to run without it."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -30,7 +30,11 @@ class SentenceTransformerEmbedder(Embedder):
     def __init__(self, model: str = "", batch_size: int = 64) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never fetch at run time
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
 
         if model:
             path, self.name = model, model
@@ -42,7 +46,9 @@ class SentenceTransformerEmbedder(Embedder):
             self.model = SentenceTransformer(path, device="cpu")
         except OSError as exc:
             raise ConfigError(f"cannot load embedding model {model!r} offline: {exc}") from exc
-        self.dim = int(self.model.get_sentence_embedding_dimension())
+        dim = getattr(self.model, "get_embedding_dimension", None) or \
+            self.model.get_sentence_embedding_dimension
+        self.dim = int(dim())
         self.batch_size = batch_size
         self._lock = threading.Lock()  # one forward pass at a time; torch uses both cores
 

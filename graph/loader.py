@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from pydantic import ValidationError as PydanticError
 
@@ -20,7 +20,8 @@ from graph import queries as Q
 from graph.store import GraphStore
 
 DOC_PROPS = ("url", "title", "publisher", "published", "retrieved_at", "first_seen", "last_seen",
-             "language", "sha256", "archive_path", "edition_note", "original_url", "intermediary")
+             "language", "sha256", "archive_path", "edition_note", "original_url", "intermediary",
+             "pipeline")
 VOLATILE = ("retrieved_at", "last_seen", "first_seen")
 PASSAGE_PROPS = ("text", "section", "ordinal", "start", "end", "language")
 
@@ -50,7 +51,8 @@ def fingerprint(payload: object) -> str:
     return hashlib.sha1(blob.encode("utf-8")).hexdigest()
 
 
-def validate(records: Iterable[DocumentRecord | dict]) -> list[DocumentRecord]:
+def validate(records: Iterable[DocumentRecord | dict],
+             need_embeddings: bool = True) -> list[DocumentRecord]:
     """Validate every record before anything is written; the first bad one raises."""
     out = []
     for i, rec in enumerate(records):
@@ -60,7 +62,7 @@ def validate(records: Iterable[DocumentRecord | dict]) -> list[DocumentRecord]:
             doc = DocumentRecord.model_validate(rec)
         except PydanticError as exc:
             raise ValidationError(f"document record {i}: {_first_error(exc)}") from None
-        for p in doc.passages:
+        for p in doc.passages if need_embeddings else ():
             if p.embedding is None:
                 raise ValidationError(f"document record {i}: passage {p.id} has no embedding")
         out.append(doc)
@@ -73,8 +75,17 @@ def _first_error(exc: PydanticError) -> str:
     return f"{where}: {err['msg']}"
 
 
-def load_documents(store: GraphStore, records: Iterable[DocumentRecord | dict]) -> LoadCounts:
-    docs = validate(records)
+Embed = Callable[[list[str]], Sequence[Sequence[float]]]
+
+
+def load_documents(store: GraphStore, records: Iterable[DocumentRecord | dict],
+                   embed: Embed | None = None) -> LoadCounts:
+    """Upsert documents with their passages; each document is written in one statement.
+
+    With `embed`, passages may come without embeddings: only the passages that must be written
+    (new or changed) are embedded, so re-loading unchanged input costs no model time.
+    """
+    docs = validate(records, need_embeddings=embed is None)
     counts = LoadCounts()
     if not docs:
         return counts
@@ -86,12 +97,12 @@ def load_documents(store: GraphStore, records: Iterable[DocumentRecord | dict]) 
         existing_passages.setdefault(row["doc"], {})[row["id"]] = row["fp"]
     for doc in docs:
         _load_one(store, counts, doc, existing_docs.get(doc.id),
-                  existing_passages.get(doc.id, {}))
+                  existing_passages.get(doc.id, {}), embed)
     return counts
 
 
 def _load_one(store: GraphStore, counts: LoadCounts, doc: DocumentRecord, old_fp: str | None,
-              old_passages: dict[str, str]) -> None:
+              old_passages: dict[str, str], embed: Embed | None) -> None:
     props = {k: getattr(doc, k) for k in DOC_PROPS}
     doc_fp = fingerprint({"props": {k: v for k, v in props.items() if k not in VOLATILE},
                           "source": doc.source_id, "countries": sorted(doc.countries)})
@@ -103,6 +114,13 @@ def _load_one(store: GraphStore, counts: LoadCounts, doc: DocumentRecord, old_fp
         counts.add("Document", "noop")
         counts.add("Passage", "noop", len(new_passages))
         return
+    missing = [p for p in changed if p["embedding"] is None]
+    if missing:
+        if embed is None:
+            raise ValidationError(f"document {doc.id}: passages without embeddings")
+        vectors = embed([p["props"]["text"] for p in missing])
+        for p, vector in zip(missing, vectors, strict=True):
+            p["embedding"] = [float(x) for x in vector]
     if old_fp is not None:
         # an existing document keeps first_seen; its other volatile fields move on
         props.pop("first_seen")
@@ -127,9 +145,10 @@ def _passage_row(p: PassageRecord) -> dict:
         "actors": [{"id": a, "score": 1.0} for a in sorted(set(p.actors))],
         "elements": [{"id": k, "score": round(v, 4)} for k, v in sorted(p.elements.items())],
     }
-    emb = [float(x) for x in p.embedding or []]
-    props["fp"] = fingerprint({"props": props, "links": links,
-                               "emb": hashlib.sha1(json.dumps(emb).encode()).hexdigest()})
+    # the embedding is a function of the text and the model (a model change re-embeds all),
+    # so it stays out of the fingerprint: float noise between runs is not a change
+    props["fp"] = fingerprint({"props": props, "links": links})
+    emb = [float(x) for x in p.embedding] if p.embedding is not None else None
     return {"id": p.id, "props": props, "embedding": emb, **links}
 
 

@@ -90,6 +90,29 @@ class Dialect:
                 "YIELD node, score RETURN node.id AS id, score LIMIT $limit",
                 {"q": q, "limit": limit})
 
+    def vector_in_countries(self, k: int, vector: list[float], countries: list[str]) -> Query:
+        """Nearest passages kept only when ABOUT one of `countries` (the index has no filter,
+        so the caller over-fetches `k`); `similarity` is the cosine on both backends."""
+        if self.is_neo4j:
+            head = (f"CALL db.index.vector.queryNodes('{VECTOR_INDEX}', $k, $vector) "
+                    "YIELD node, score WITH node, score AS similarity ")
+        else:
+            head = ("CALL db.idx.vector.queryNodes('Passage', 'embedding', $k, vecf32($vector)) "
+                    "YIELD node, score WITH node, 1.0 - score AS similarity ")
+        return (head + "MATCH (node)-[:ABOUT]->(c:Country) WHERE c.iso2 IN $countries "
+                "RETURN node.id AS id, c.iso2 AS country, similarity ORDER BY similarity DESC",
+                {"k": k, "vector": vector, "countries": countries})
+
+    def fulltext_in_countries(self, terms: list[str], countries: list[str],
+                              limit: int) -> Query:
+        """Full-text matches kept only when ABOUT one of `countries`, best first."""
+        query, params = self.fulltext_search(terms, limit)
+        head = query.split(" RETURN ")[0]
+        return (head + " WITH node, score MATCH (node)-[:ABOUT]->(c:Country) "
+                "WHERE c.iso2 IN $countries RETURN node.id AS id, c.iso2 AS country, score "
+                "ORDER BY score DESC LIMIT $limit",
+                {**params, "countries": countries})
+
 
 def _clean(terms: list[str]) -> list[str]:
     out = []
@@ -215,6 +238,11 @@ def passages_of_document(doc_id: str) -> Query:
             "ORDER BY p.ordinal", {"id": doc_id})
 
 
+def passage_by_id(passage_id: str) -> Query:
+    return ("MATCH (p:Passage {id: $id})-[:PART_OF]->(d:Document) "
+            "RETURN properties(p) AS passage, d.id AS document", {"id": passage_id})
+
+
 def passage_links(passage_id: str) -> Query:
     return ("MATCH (p:Passage {id: $id})-[r]->(n) "
             "RETURN type(r) AS rel, coalesce(n.id, n.iso2) AS target, r.score AS score "
@@ -226,8 +254,57 @@ def passages_about(iso2: str, limit: int) -> Query:
             "RETURN p.id AS id, p.text AS text LIMIT $limit", {"iso2": iso2, "limit": limit})
 
 
+def document_state(doc_id: str) -> Query:
+    return ("MATCH (d:Document {id: $id}) OPTIONAL MATCH (p:Passage)-[:PART_OF]->(d) "
+            "RETURN d.sha256 AS sha256, d.pipeline AS pipeline, count(p) AS passages",
+            {"id": doc_id})
+
+
+def passage_texts(after: str, limit: int) -> Query:
+    """A page of passages in id order (keyset pagination, for re-embedding)."""
+    return ("MATCH (p:Passage) WHERE p.id > $after RETURN p.id AS id, p.text AS text "
+            "ORDER BY p.id LIMIT $limit", {"after": after, "limit": limit})
+
+
+def set_embeddings(dialect: Dialect, rows: list[dict]) -> Query:
+    return ("UNWIND $rows AS r MATCH (p:Passage {id: r.id}) "
+            f"SET p.embedding = {dialect.vector('r.embedding')}", {"rows": rows})
+
+
 def delete_all() -> Query:
     return ("MATCH (n) DETACH DELETE n", {})
+
+
+# --- retrieval ----------------------------------------------------------------------------
+
+def risk_factor_candidates(iso2: str, risk_factors: list[str], limit: int) -> Query:
+    """Passages about a country that enrichment linked to any of the client's risk factors."""
+    return ("MATCH (:Country {iso2: $iso2})<-[:ABOUT]-(p:Passage)-[e:EVIDENCES]->(r:RiskFactor) "
+            "WHERE r.id IN $risk_factors "
+            "RETURN p.id AS id, sum(e.score) AS score ORDER BY score DESC, id LIMIT $limit",
+            {"iso2": iso2, "risk_factors": risk_factors, "limit": limit})
+
+
+def actor_candidates(iso2: str, actors: list[str], limit: int) -> Query:
+    """Passages about a country that mention the client's home persecutor (its reach)."""
+    return ("MATCH (:Country {iso2: $iso2})<-[:ABOUT]-(p:Passage)-[:MENTIONS]->(a:Actor) "
+            "WHERE a.id IN $actors "
+            "RETURN p.id AS id, count(a) AS score ORDER BY score DESC, id LIMIT $limit",
+            {"iso2": iso2, "actors": actors, "limit": limit})
+
+
+def passage_evidence(ids: list[str]) -> Query:
+    """What ranking and citation need about each candidate: text, document and its links,
+    one row per passage (links collected as [type, target, score])."""
+    return ("MATCH (p:Passage)-[:PART_OF]->(d:Document) WHERE p.id IN $ids "
+            "WITH p, d OPTIONAL MATCH (p)-[r]->(n) WHERE type(r) IN $links "
+            "RETURN p.id AS id, p.text AS text, p.section AS section, p.ordinal AS ordinal, "
+            "p.language AS language, d.url AS url, d.title AS title, "
+            "d.publisher AS publisher, d.published AS published, "
+            "d.retrieved_at AS retrieved_at, d.sha256 AS sha256, "
+            "collect(CASE WHEN r IS NULL THEN NULL "
+            "ELSE [type(r), coalesce(n.id, n.iso2), r.score] END) AS links",
+            {"ids": ids, "links": list(PASSAGE_LINKS)})
 
 
 def neo4j_lint_catalog() -> list[tuple[str, str]]:
@@ -249,10 +326,19 @@ def neo4j_lint_catalog() -> list[tuple[str, str]]:
         "document_by_id": document_by_id("d"),
         "passages_of_document": passages_of_document("d"),
         "passage_links": passage_links("p"),
+        "passage_by_id": passage_by_id("p"),
         "passages_about": passages_about("HN", 1),
         "vector_search": d.vector_search(5, [0.0]),
         "fulltext_search": d.fulltext_search(["gang"], 5),
         "delete_all": delete_all(),
+        "document_state": document_state("d"),
+        "passage_texts": passage_texts("", 10),
+        "set_embeddings": set_embeddings(d, []),
+        "vector_in_countries": d.vector_in_countries(50, [0.0], ["HN"]),
+        "fulltext_in_countries": d.fulltext_in_countries(["gay", "orientacion sexual"], ["HN"], 5),
+        "risk_factor_candidates": risk_factor_candidates("HN", ["lgbti"], 5),
+        "actor_candidates": actor_candidates("HN", ["ms13"], 5),
+        "passage_evidence": passage_evidence(["p"]),
     }
     out = [(name, q) for name, (q, _) in built.items()]
     out.append(("drop_vector_index", d.drop_vector_index()))
