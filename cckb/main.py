@@ -96,46 +96,12 @@ def init() -> None:
 
 
 @app.command()
-def init() -> None:
-    """Create the knowledge base (graph server, constraints and indexes) if it does not exist."""
-    from graph import open_store
-    from graph.init import init_kb
-
-    try:
-        with open_store() as store:
-            changed = init_kb(store)
-    except CckbError as exc:
-        fail(str(exc))
-    typer.echo("schema ready" + (" (embedding model changed: re-embedding needed)"
-                                 if changed else ""))
-
-
-@app.command()
-def search(
-    profile: Annotated[Path | None, typer.Option(
-        help="Client profile JSON (confidential: read into memory only).")] = None,
-    country: Annotated[list[str] | None, typer.Option(
-        "--country", help="Third country ISO2 code(s); default: the profile's.")] = None,
-    top: Annotated[int, typer.Option(help="Evidence items per country.")] = 10,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    risk: Annotated[list[str] | None, typer.Option(
-        "--risk", help="Researcher mode: risk factor id(s) from the taxonomy.")] = None,
-    text: Annotated[str, typer.Option(help="Researcher mode: free-text question.")] = "",
-    nationality: Annotated[str | None, typer.Option(
-        help="Researcher mode: nationality (ISO2) of the people concerned.")] = None,
-) -> None:
-    """Evidence per third country and legal element for a client profile (or a question)."""
-    from retrieval.command import run_search
-
-    code = run_search(profile, country or [], top, as_json, risk or [], text, nationality)
-    if code:
-        raise typer.Exit(code)
-
-
-@app.command()
 def demo() -> None:
-    """The main job: build the knowledge base and print its statistics."""
-    init()
+    """The main job: build the knowledge base from the bundled sample and print its statistics."""
+    from cckb.ingest_cmds import import_sample
+
+    if not import_sample():
+        raise typer.Exit(1)
     stats(as_json=False)
 
 

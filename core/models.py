@@ -98,6 +98,7 @@ class DocumentRecord(Strict):
     source_id: str
     source_name: str = ""
     source_url: str = ""
+    source_publisher: str = ""
     published: str | None = None
     retrieved_at: str
     first_seen: str | None = None

@@ -169,10 +169,12 @@ def _country_rows(docs: list[DocumentRecord]) -> list[dict]:
 
 
 def _source_rows(docs: list[DocumentRecord]) -> list[dict]:
+    """A source is where we collect from (a crawl source, an import); its publisher is set only
+    when the source has one (an import may carry many: those stay on each document)."""
     seen: dict[str, dict] = {}
     for d in docs:
-        row = {"id": d.source_id, "name": d.source_name or d.source_id,
-               "publisher": d.publisher, "url": d.source_url}
+        row = {"id": d.source_id, "name": d.source_name or d.source_id, "url": d.source_url,
+               "publisher": d.source_publisher}
         row["fp"] = fingerprint(row)
         seen.setdefault(d.source_id, row)
     return list(seen.values())

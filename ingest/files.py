@@ -24,7 +24,9 @@ def iter_paths(paths: list[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUPPORTED:
+                # robots.txt in a mirrored site is crawl policy, not a document
+                if (child.is_file() and child.suffix.lower() in SUPPORTED
+                        and child.name != "robots.txt"):
                     yield child
         else:
             yield path
