@@ -4,7 +4,9 @@ The embedding gate (similarity threshold + margin over the passage's mean simila
 calibrated on the calibration half (0-based even rows of the JSONL, blind rows excluded) and
 the same values are then scored on the held-out half (odd rows) and on the blind rows
 (labelled after the rules were frozen), so over-fitting shows up as a gap between them.
-"shipped" is `Enricher.enrich()` with the defaults in ingest/enrich.py, i.e. what ingest runs.
+The combined gate is only worth switching on when a paired bootstrap over the calibration
+rows says it beats rules alone with >= 95% probability; otherwise the recommendation is to
+ship it off. "shipped" is `Enricher.enrich()` with the defaults in ingest/enrich.py.
 
 Run:  .venv/bin/python bench/enrichment.py
 """
@@ -37,7 +39,10 @@ from ingest.enrich import (  # noqa: E402
 DEVSET = ROOT / "tests" / "devsets" / "enrichment.jsonl"
 THRESHOLDS = np.round(np.arange(0.10, 0.801, 0.02), 2)
 MARGINS = np.round(np.arange(0.00, 0.401, 0.01), 2)
+OFF = (float(THRESHOLDS[-1]), float(MARGINS[-1]))  # no dev passage gets this far
 MODES = ("rules", "embeddings", "combined", "shipped")
+BOOTSTRAP = 2000
+CONFIDENCE = 0.95
 
 
 class MiniLMEmbedder:
@@ -52,6 +57,20 @@ class MiniLMEmbedder:
     def encode(self, texts: list[str]) -> np.ndarray:
         return self.model.encode(texts, normalize_embeddings=True, convert_to_numpy=True,
                                  show_progress_bar=False)
+
+
+class CachingEmbedder:
+    """Encode each distinct text once: the modes below share passages, and CPU time is scarce."""
+
+    def __init__(self, inner: MiniLMEmbedder) -> None:
+        self.inner = inner
+        self.cache: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        if missing:
+            self.cache.update(zip(missing, self.inner.encode(missing), strict=True))
+        return np.vstack([self.cache[t] for t in texts])
 
 
 @dataclass(frozen=True)
@@ -169,12 +188,25 @@ def shipped_enrichments(enricher: Enricher, examples: list[Example]) -> list:
     return out
 
 
-def predictions(fam: Family, calib: list[int]) -> tuple[dict[str, np.ndarray], dict[str, tuple]]:
+def bootstrap_gain(gold: np.ndarray, rules: np.ndarray, combined: np.ndarray) -> float:
+    """P(micro-F1 of combined > rules) over paired resamples of the passages."""
+    rng = np.random.default_rng(1240)
+    wins = 0
+    for _ in range(BOOTSTRAP):
+        idx = rng.integers(0, len(gold), len(gold))
+        wins += counts(gold[idx], combined[idx]).f1 > counts(gold[idx], rules[idx]).f1
+    return wins / BOOTSTRAP
+
+
+def predictions(fam: Family, calib: list[int]) -> tuple[dict[str, np.ndarray], dict[str, object]]:
     emb = calibrate(fam.gold[calib], None, fam.sims[calib])
     comb = calibrate(fam.gold[calib], fam.rules[calib], fam.sims[calib])
+    combined = fam.rules | gate(fam.sims, *comb)
+    p_gain = bootstrap_gain(fam.gold[calib], fam.rules[calib], combined[calib])
     preds = {"rules": fam.rules, "embeddings": gate(fam.sims, *emb),
-             "combined": fam.rules | gate(fam.sims, *comb), "shipped": fam.shipped}
-    return preds, {"embeddings": emb, "combined": comb}
+             "combined": combined, "shipped": fam.shipped}
+    recommend = comb if p_gain >= CONFIDENCE else OFF
+    return preds, {"embeddings": emb, "combined": comb, "p_gain": p_gain, "recommend": recommend}
 
 
 def print_micro(fam: Family, preds: dict[str, np.ndarray], splits: dict[str, list[int]]) -> None:
@@ -217,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
           + ", ".join(f"{name} {len(idx)}" for name, idx in splits.items()))
 
     started = time.perf_counter()
-    families = evaluate(Enricher(taxonomy, MiniLMEmbedder()), examples)
+    families = evaluate(Enricher(taxonomy, CachingEmbedder(MiniLMEmbedder())), examples)
     print(f"model load + rules + embeddings + shipped path: {time.perf_counter() - started:.1f}s")
 
     shipped = {"risk factors": (RISK_FACTOR_THRESHOLD, RISK_FACTOR_MARGIN),
@@ -225,8 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     for fam in families:
         preds, gates = predictions(fam, splits["calibration"])
         print(f"\n=== {fam.name} ===  (threshold, margin) calibrated on the calibration rows: "
-              f"embeddings-only {gates['embeddings']}, combined {gates['combined']}; "
-              f"shipped defaults {shipped[fam.name]}")
+              f"embeddings-only {gates['embeddings']}, combined {gates['combined']}")
+        print(f"P(combined beats rules) on calibration resamples: {gates['p_gain']:.2f} -> "
+              f"recommended default {gates['recommend']}; shipped default {shipped[fam.name]}")
         print_micro(fam, preds, splits)
         print_table(f"{fam.name}: held-out half", fam, preds, splits["held-out"])
         if splits["blind"]:

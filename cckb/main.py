@@ -62,6 +62,25 @@ def import_(
 
 
 @app.command()
+def crawl(
+    source: Annotated[list[str] | None, typer.Option(
+        "--source", help="Source id(s) from crawlers/sources (default: all).")] = None,
+    country: Annotated[list[str] | None, typer.Option(
+        "--country", help="ISO2 code(s) (default: CCKB_COUNTRIES).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Run the Scrapy spiders; each document goes through the same ingest path as `import`."""
+    from crawlers.run import crawl as run_crawl
+
+    try:
+        summary = run_crawl(source or None, [c.upper() for c in country] if country else None)
+    except CckbError as exc:
+        fail(str(exc), code=2)
+    typer.echo(json.dumps(summary.as_dict(), indent=1) if as_json else "\n".join(summary.lines()))
+    raise typer.Exit(0 if summary.ok else 1)
+
+
+@app.command()
 def rebuild() -> None:
     """Rebuild the graph from the raw archive alone."""
     from cckb.ingest_cmds import rebuild as run
@@ -70,14 +89,59 @@ def rebuild() -> None:
 
 
 @app.command()
-def verify(archive: Annotated[bool, typer.Option(
-        "--archive", help="Check every archived copy against its hash.")] = False) -> None:
-    """Verify the archive (`--archive`): missing, corrupt, truncated or orphan copies."""
+def verify(
+    bundle: Annotated[Path | None, typer.Argument(
+        help="Exhibit bundle PDF to re-check against the archive.")] = None,
+    archive: Annotated[bool, typer.Option(
+        "--archive", help="Check every archived copy against its hash.")] = False,
+) -> None:
+    """Verify an exhibit bundle (BUNDLE) and/or the archive (`--archive`)."""
     from cckb.ingest_cmds import verify_archive
 
-    if not archive:
-        fail("nothing to verify: use --archive")
-    verify_archive()
+    if not archive and bundle is None:
+        fail("nothing to verify: give a BUNDLE path or --archive")
+    code = 0
+    if bundle is not None:
+        from cckb.export_cmds import verify_bundle_file
+
+        code = verify_bundle_file(bundle)
+    if archive:
+        try:
+            verify_archive()
+        except typer.Exit as done:
+            code = max(code, done.exit_code)
+    raise typer.Exit(code)
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", help="Bundle PDF to write.")],
+    passages: Annotated[str | None, typer.Option(
+        help="Passage ids, comma separated (from `cckb search`).")] = None,
+    from_search: Annotated[Path | None, typer.Option(
+        help="A saved `cckb search --json` result.")] = None,
+    profile: Annotated[Path | None, typer.Option(
+        help="Client profile JSON: search, then export the top evidence.")] = None,
+    country: Annotated[list[str] | None, typer.Option(
+        "--country", help="With --profile: third country ISO2 code(s).")] = None,
+    top: Annotated[int, typer.Option(help="Evidence items per country (search modes).")] = 10,
+    docx: Annotated[Path | None, typer.Option(help="Also write a DOCX index and summary.")] = None,
+    csv: Annotated[Path | None, typer.Option(help="Also write citations as CSV.")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write JSON.")] = None,
+    full_text: Annotated[bool, typer.Option(help="Whole documents, not a window.")] = False,
+    respondent: Annotated[str, typer.Option(help="Caption: respondent's name.")] = "",
+    a_number: Annotated[str, typer.Option(help="Caption: A-number.")] = "",
+    court: Annotated[str, typer.Option(help="Caption: immigration court.")] = "",
+) -> None:
+    """Court-ready exhibit bundle (PDF) of archived passages, with optional companions."""
+    from cckb.export_cmds import run_export
+
+    code = run_export(passages, from_search, profile, country or [], top,
+                      {"pdf": out, "docx": docx, "csv": csv, "json": json_out},
+                      {"respondent": respondent, "a_number": a_number, "court": court},
+                      full_text)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()
@@ -93,6 +157,28 @@ def init() -> None:
         fail(str(exc))
     typer.echo("schema ready" + (" (embedding model changed: re-embedding needed)"
                                  if changed else ""))
+
+
+@app.command()
+def search(
+    profile: Annotated[Path | None, typer.Option(
+        help="Client profile JSON (confidential: read into memory only).")] = None,
+    country: Annotated[list[str] | None, typer.Option(
+        "--country", help="Third country ISO2 code(s); default: the profile's.")] = None,
+    top: Annotated[int, typer.Option(help="Evidence items per country.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    risk: Annotated[list[str] | None, typer.Option(
+        "--risk", help="Researcher mode: risk factor id(s) from the taxonomy.")] = None,
+    text: Annotated[str, typer.Option(help="Researcher mode: free-text question.")] = "",
+    nationality: Annotated[str | None, typer.Option(
+        help="Researcher mode: nationality (ISO2) of the people concerned.")] = None,
+) -> None:
+    """Evidence per third country and legal element for a client profile (or a question)."""
+    from retrieval.command import run_search
+
+    code = run_search(profile, country or [], top, as_json, risk or [], text, nationality)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()

@@ -278,18 +278,19 @@ def delete_all() -> Query:
 # --- retrieval ----------------------------------------------------------------------------
 
 def risk_factor_candidates(iso2: str, risk_factors: list[str], limit: int) -> Query:
-    """Passages about a country that enrichment linked to any of the client's risk factors."""
-    return ("MATCH (:Country {iso2: $iso2})<-[:ABOUT]-(p:Passage)-[e:EVIDENCES]->(r:RiskFactor) "
-            "WHERE r.id IN $risk_factors "
-            "RETURN p.id AS id, sum(e.score) AS score ORDER BY score DESC, id LIMIT $limit",
+    """Passages about a country that enrichment linked to any of the client's risk factors.
+
+    Unordered, so the engine stops at `limit`: how strongly each one matches is scored later
+    from its links, and ordering here cost a scan of every linked passage of the country."""
+    return ("MATCH (:Country {iso2: $iso2})<-[:ABOUT]-(p:Passage)-[:EVIDENCES]->(r:RiskFactor) "
+            "WHERE r.id IN $risk_factors RETURN DISTINCT p.id AS id LIMIT $limit",
             {"iso2": iso2, "risk_factors": risk_factors, "limit": limit})
 
 
 def actor_candidates(iso2: str, actors: list[str], limit: int) -> Query:
     """Passages about a country that mention the client's home persecutor (its reach)."""
     return ("MATCH (:Country {iso2: $iso2})<-[:ABOUT]-(p:Passage)-[:MENTIONS]->(a:Actor) "
-            "WHERE a.id IN $actors "
-            "RETURN p.id AS id, count(a) AS score ORDER BY score DESC, id LIMIT $limit",
+            "WHERE a.id IN $actors RETURN DISTINCT p.id AS id LIMIT $limit",
             {"iso2": iso2, "actors": actors, "limit": limit})
 
 
@@ -305,6 +306,25 @@ def passage_evidence(ids: list[str]) -> Query:
             "collect(CASE WHEN r IS NULL THEN NULL "
             "ELSE [type(r), coalesce(n.id, n.iso2), r.score] END) AS links",
             {"ids": ids, "links": list(PASSAGE_LINKS)})
+
+
+# --- exhibits -----------------------------------------------------------------------------
+
+def exhibit_passages(ids: list[str]) -> Query:
+    """Selected passages with their offsets, document, countries and supported elements: all an
+    exhibit needs to quote the archived source (never the caller's copy of the text)."""
+    return ("MATCH (p:Passage)-[:PART_OF]->(d:Document) WHERE p.id IN $ids "
+            "OPTIONAL MATCH (p)-[s:SUPPORTS]->(e:LegalElement) "
+            "WITH p, d, collect(CASE WHEN e IS NULL THEN NULL ELSE [e.id, s.score] END) "
+            "AS elements OPTIONAL MATCH (p)-[:ABOUT]->(c:Country) "
+            "RETURN p.id AS id, p.text AS text, p.section AS section, p.ordinal AS ordinal, "
+            "p.start AS start_offset, p.end AS end_offset, p.language AS language, "
+            "d.id AS doc_id, d.url AS url, d.title AS title, d.publisher AS publisher, "
+            "d.published AS published, d.retrieved_at AS retrieved_at, d.sha256 AS sha256, "
+            "d.archive_path AS archive_path, d.language AS doc_language, "
+            "d.edition_note AS edition_note, d.original_url AS original_url, "
+            "d.intermediary AS intermediary, elements, collect(c.iso2) AS countries",
+            {"ids": ids})
 
 
 def neo4j_lint_catalog() -> list[tuple[str, str]]:
@@ -339,6 +359,7 @@ def neo4j_lint_catalog() -> list[tuple[str, str]]:
         "risk_factor_candidates": risk_factor_candidates("HN", ["lgbti"], 5),
         "actor_candidates": actor_candidates("HN", ["ms13"], 5),
         "passage_evidence": passage_evidence(["p"]),
+        "exhibit_passages": exhibit_passages(["p"]),
     }
     out = [(name, q) for name, (q, _) in built.items()]
     out.append(("drop_vector_index", d.drop_vector_index()))
@@ -349,3 +370,160 @@ def neo4j_lint_catalog() -> list[tuple[str, str]]:
 
 # Queries added by later modules register here so the linter sees them (name, cypher).
 EXTRA_NEO4J_QUERIES: list[tuple[str, str]] = []
+
+
+# --- agreements (graph/agreements.py) -----------------------------------------------------
+
+AGREEMENT_LINKS = ("WITH", "COVERS", "EXCLUDES", "CITES")
+
+
+def upsert_agreements(rows: list[dict]) -> Query:
+    """(Re)write agreements with their country links; old links are dropped first so a removed
+    coverage or exclusion never lingers. CITES links are re-made by `link_agreement_documents`."""
+    return ("UNWIND $rows AS r MERGE (a:Agreement {id: r.id}) SET a += r.props "
+            "WITH a, r OPTIONAL MATCH (a)-[old]->() WHERE type(old) IN $links DELETE old "
+            "WITH DISTINCT a, r MERGE (w:Country {iso2: r.with}) MERGE (a)-[:WITH]->(w) "
+            "FOREACH (c IN r.covers | MERGE (n:Country {iso2: c}) MERGE (a)-[:COVERS]->(n)) "
+            "FOREACH (c IN r.excludes | MERGE (n:Country {iso2: c}) "
+            "MERGE (a)-[:EXCLUDES]->(n)) "
+            "RETURN count(a) AS written",
+            {"rows": rows, "links": list(AGREEMENT_LINKS)})
+
+
+def link_agreement_documents(ids: list[str]) -> Query:
+    """Link agreements to stored Documents whose url is one of their citations; returns only the
+    links that were missing, so a re-load with nothing new reports zero."""
+    return ("MATCH (a:Agreement) WHERE a.id IN $ids UNWIND a.citations AS url "
+            "MATCH (d:Document {url: url}) WHERE NOT (a)-[:CITES]->(d) "
+            "MERGE (a)-[:CITES]->(d) RETURN count(d) AS linked", {"ids": ids})
+
+
+def delete_agreements_except(ids: list[str]) -> Query:
+    """Agreements dropped from the registry leave the graph too."""
+    return ("MATCH (a:Agreement) WHERE NOT a.id IN $ids DETACH DELETE a "
+            "RETURN count(*) AS deleted", {"ids": ids})
+
+
+def agreements_for_country(iso2: str) -> Query:
+    """Agreements with a receiving country, with the nationalities they list."""
+    return ("MATCH (a:Agreement)-[:WITH]->(:Country {iso2: $iso2}) "
+            "OPTIONAL MATCH (a)-[:COVERS]->(c:Country) "
+            "WITH a, collect(c.iso2) AS covers "
+            "OPTIONAL MATCH (a)-[:EXCLUDES]->(x:Country) "
+            "WITH a, covers, collect(x.iso2) AS excludes "
+            "OPTIONAL MATCH (a)-[:CITES]->(d:Document) "
+            "RETURN a.id AS id, a.status AS status, a.facts_json AS facts_json, covers, "
+            "excludes, collect(d.id) AS documents ORDER BY id", {"iso2": iso2})
+
+
+EXTRA_NEO4J_QUERIES += [
+    (name, built[0]) for name, built in (
+        ("upsert_agreements", upsert_agreements([])),
+        ("link_agreement_documents", link_agreement_documents(["us-hn-2025"])),
+        ("delete_agreements_except", delete_agreements_except(["us-hn-2025"])),
+        ("agreements_for_country", agreements_for_country("HN")),
+    )
+]
+
+
+# --- browse (ui/pages/browse.py, ui/pages/sources.py) ---------------------------------------
+
+# How a browse key finds its passages; the kind is chosen from this table, never from input.
+_BROWSE_HEADS = {
+    "country": "MATCH (p:Passage)-[:ABOUT]->(:Country {iso2: $key}) ",
+    "risk_factor": "MATCH (p:Passage)-[:EVIDENCES]->(:RiskFactor {id: $key}) ",
+    "actor": "MATCH (p:Passage)-[:MENTIONS]->(:Actor {id: $key}) ",
+    "source": "MATCH (p:Passage)-[:PART_OF]->(:Document)-[:PUBLISHED_BY]->(:Source {id: $key}) ",
+    "document": "MATCH (p:Passage)-[:PART_OF]->(:Document {id: $key}) ",
+}
+BROWSE_KINDS = tuple(_BROWSE_HEADS)
+
+
+def browse_counts(kind: str) -> Query:
+    """Passages and documents per country, risk factor, actor or source, most documented first."""
+    if kind == "country":
+        head = "MATCH (p:Passage)-[:ABOUT]->(n:Country) WITH n.iso2 AS id, n.name AS label, p "
+    elif kind == "risk_factor":
+        head = ("MATCH (p:Passage)-[:EVIDENCES]->(n:RiskFactor) "
+                "WITH n.id AS id, n.label AS label, p ")
+    elif kind == "actor":
+        head = "MATCH (p:Passage)-[:MENTIONS]->(n:Actor) WITH n.id AS id, n.name AS label, p "
+    elif kind == "source":
+        head = ("MATCH (p:Passage)-[:PART_OF]->(:Document)-[:PUBLISHED_BY]->(n:Source) "
+                "WITH n.id AS id, n.name AS label, p ")
+    else:
+        raise ValueError(f"unknown browse kind {kind!r}")
+    return (head + "MATCH (p)-[:PART_OF]->(d:Document) "
+            "RETURN id, label, count(DISTINCT p) AS passages, count(DISTINCT d) AS documents "
+            "ORDER BY passages DESC, id", {})
+
+
+def risk_factor_timeline(iso2: str | None = None) -> Query:
+    """Passages per risk factor per publication year (optionally about one country)."""
+    where = "WHERE d.published IS NOT NULL "
+    if iso2:
+        where += "AND (p)-[:ABOUT]->(:Country {iso2: $iso2}) "
+    return ("MATCH (p:Passage)-[:EVIDENCES]->(r:RiskFactor) MATCH (p)-[:PART_OF]->(d:Document) "
+            + where + "RETURN r.id AS risk_factor, substring(d.published, 0, 4) AS year, "
+            "count(DISTINCT p) AS passages ORDER BY year, risk_factor", {"iso2": iso2})
+
+
+def browse_neighbourhood(kind: str, key: str, limit: int) -> Query:
+    """Passages linked to one node, each with its document, countries, risk factors, actors."""
+    return (_BROWSE_HEADS[kind] + "WITH DISTINCT p LIMIT $limit "
+            "MATCH (p)-[:PART_OF]->(d:Document) "
+            "OPTIONAL MATCH (p)-[:ABOUT]->(c:Country) "
+            "WITH p, d, collect(DISTINCT c.iso2) AS countries "
+            "OPTIONAL MATCH (p)-[:EVIDENCES]->(r:RiskFactor) "
+            "WITH p, d, countries, collect(DISTINCT r.id) AS risk_factors "
+            "OPTIONAL MATCH (p)-[:MENTIONS]->(a:Actor) "
+            "RETURN p.id AS passage, d.id AS document, d.title AS title, countries, "
+            "risk_factors, collect(DISTINCT a.id) AS actors", {"key": key, "limit": limit})
+
+
+def browse_documents(kind: str, key: str, limit: int) -> Query:
+    """Documents with passages linked to one node, newest first, with how many passages."""
+    return (_BROWSE_HEADS[kind] + "MATCH (p)-[:PART_OF]->(d:Document) "
+            "RETURN d.id AS id, d.title AS title, d.publisher AS publisher, "
+            "d.published AS published, d.url AS url, count(DISTINCT p) AS passages "
+            "ORDER BY published DESC, id LIMIT $limit", {"key": key, "limit": limit})
+
+
+def document_passage_links(doc_id: str) -> Query:
+    """A document's passages in order, each with its risk factors, actors and elements."""
+    return ("MATCH (p:Passage)-[:PART_OF]->(:Document {id: $id}) "
+            "OPTIONAL MATCH (p)-[:EVIDENCES]->(r:RiskFactor) "
+            "WITH p, collect(DISTINCT r.id) AS risk_factors "
+            "OPTIONAL MATCH (p)-[:MENTIONS]->(a:Actor) "
+            "WITH p, risk_factors, collect(DISTINCT a.id) AS actors "
+            "OPTIONAL MATCH (p)-[:SUPPORTS]->(e:LegalElement) "
+            "RETURN p.id AS id, p.ordinal AS ordinal, p.section AS section, p.text AS text, "
+            "p.language AS language, risk_factors, actors, collect(DISTINCT e.id) AS elements "
+            "ORDER BY p.ordinal", {"id": doc_id})
+
+
+def source_freshness() -> Query:
+    """Per source: documents, newest publication and the last and first retrieval."""
+    return ("MATCH (d:Document)-[:PUBLISHED_BY]->(s:Source) "
+            "RETURN s.id AS id, s.name AS name, s.publisher AS publisher, s.url AS url, "
+            "count(d) AS documents, max(d.published) AS newest_published, "
+            "max(d.retrieved_at) AS last_retrieved, min(d.retrieved_at) AS first_retrieved "
+            "ORDER BY id", {})
+
+
+def passage_languages(ids: list[str]) -> Query:
+    return ("MATCH (p:Passage) WHERE p.id IN $ids RETURN p.id AS id, p.language AS language",
+            {"ids": ids})
+
+
+EXTRA_NEO4J_QUERIES += [
+    *[(f"browse_counts_{k}", browse_counts(k)[0])
+      for k in ("country", "risk_factor", "actor", "source")],
+    ("risk_factor_timeline", risk_factor_timeline()[0]),
+    ("risk_factor_timeline_country", risk_factor_timeline("HN")[0]),
+    *[(f"browse_neighbourhood_{k}", browse_neighbourhood(k, "x", 50)[0]) for k in BROWSE_KINDS],
+    *[(f"browse_documents_{k}", browse_documents(k, "x", 50)[0]) for k in BROWSE_KINDS],
+    ("document_passage_links", document_passage_links("d")[0]),
+    ("source_freshness", source_freshness()[0]),
+    ("passage_languages", passage_languages(["p"])[0]),
+]

@@ -1,0 +1,83 @@
+"""`cckb export` and `cckb verify BUNDLE`: argument checks, then the exhibits package.
+
+Caption fields (respondent, A-number, court) come only from the command line and are printed
+in the PDF; the tool writes them nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from core.errors import CckbError, ValidationError
+
+USAGE_ERROR = 2
+
+
+def _passage_ids(kb: object, passages: str | None, from_search: Path | None,
+                 profile: Path | None, countries: list[str], top: int) -> list[str]:
+    """Exactly one of the three ways to choose passages."""
+    from exhibits.collect import ids_from_search
+
+    chosen = [x is not None for x in (passages, from_search, profile)]
+    if sum(chosen) != 1:
+        raise ValidationError("give exactly one of --passages, --from-search or --profile")
+    if passages is not None:
+        return [p for p in passages.split(",") if p.strip()]
+    if from_search is not None:
+        try:
+            result = json.loads(from_search.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ValidationError(f"cannot read search results {from_search.name}: {exc}") from exc
+        return ids_from_search(result, top)
+    from retrieval.profile import load_profile
+    from retrieval.search import EvidenceSearch
+
+    found = EvidenceSearch.from_kb(kb).for_profile(load_profile(profile), countries or None, top)
+    return ids_from_search(found, top)
+
+
+def run_export(passages: str | None, from_search: Path | None, profile: Path | None,
+               countries: list[str], top: int, outputs: dict[str, Path | None],
+               caption: dict[str, str], full_text: bool) -> int:
+    """Build and write the bundle; returns the process exit code."""
+    from exhibits.export import Outputs, export_bundle
+    from exhibits.model import Caption
+    from ingest.kb import KnowledgeBase
+
+    try:
+        with KnowledgeBase.open() as kb:
+            ids = _passage_ids(kb, passages, from_search, profile, countries, top)
+            out = Outputs(**outputs)  # type: ignore[arg-type]
+            bundle = export_bundle(kb, ids, out, Caption(**caption), full_text)
+    except ValidationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except CckbError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for ex in bundle.exhibits:
+        typer.echo(f"Exhibit {ex.tab}  pp. {ex.page_range:<8} {ex.document.publisher}: "
+                   f"{ex.description}" + ("  [Spanish: certified translation needed]"
+                                          if ex.needs_translation else ""))
+    typer.echo("wrote " + ", ".join(str(p) for p in out.written))
+    return 0
+
+
+def verify_bundle_file(bundle: Path) -> int:
+    """Re-check a bundle's exhibits against the archive; exit code 1 on any problem."""
+    from core.settings import load_settings
+    from exhibits.verify import verify_bundle
+    from ingest.archive import Archive
+
+    if not bundle.exists():
+        print(f"error: no such file: {bundle}", file=sys.stderr)
+        return USAGE_ERROR
+    problems = verify_bundle(bundle, Archive(load_settings().data_path / "archive"))
+    for problem in problems:
+        typer.secho(f"PROBLEM {problem}", err=True, fg="red")
+    typer.echo(f"bundle {bundle.name}: {len(problems)} problem(s)")
+    return 1 if problems else 0

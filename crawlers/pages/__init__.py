@@ -1,0 +1,1 @@
+"""Page objects: a response in, DocumentItem fields out; no network, strict on missing parts."""

@@ -1,0 +1,1 @@
+"""Item pipelines, one class per file: provenance -> validation -> hand-off to ingest."""

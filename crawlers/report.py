@@ -1,0 +1,63 @@
+"""What a crawl did, per source: the numbers an operator checks before trusting the graph."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from graph.loader import LoadCounts
+
+
+@dataclass
+class CrawlFailure:
+    url: str
+    reason: str
+
+
+@dataclass
+class SourceReport:
+    source_id: str
+    requests: int = 0
+    responses: int = 0
+    items: int = 0
+    ingested: int = 0
+    dropped_offsite: int = 0
+    dropped_robots: int = 0
+    seconds: float = 0.0
+    counts: LoadCounts = field(default_factory=LoadCounts)
+    failures: list[CrawlFailure] = field(default_factory=list)
+
+    def fail(self, url: str, reason: str) -> None:
+        self.failures.append(CrawlFailure(url, reason))
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def as_dict(self) -> dict:
+        return {"source": self.source_id, "requests": self.requests,
+                "responses": self.responses, "items": self.items, "ingested": self.ingested,
+                "dropped_offsite": self.dropped_offsite, "dropped_robots": self.dropped_robots,
+                "seconds": round(self.seconds, 2), "counts": self.counts.as_dict(),
+                "failures": [{"url": f.url, "reason": f.reason} for f in self.failures]}
+
+
+@dataclass
+class CrawlSummary:
+    sources: dict[str, SourceReport] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.sources.values())
+
+    def as_dict(self) -> dict:
+        return {"ok": self.ok, "sources": [r.as_dict() for r in self.sources.values()]}
+
+    def lines(self) -> list[str]:
+        """One human-readable line per source, then one per failure."""
+        out = []
+        for r in self.sources.values():
+            out.append(f"{r.source_id}: {r.requests} requests, {r.items} items, {r.ingested} "
+                       f"ingested, {len(r.failures)} failures, {r.dropped_offsite} offsite, "
+                       f"{r.dropped_robots} robots.txt")
+            out += [f"  FAILED {f.url}: {f.reason}" for f in r.failures]
+        return out

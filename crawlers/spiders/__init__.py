@@ -1,0 +1,1 @@
+"""One small spider per source: which URLs to follow, nothing about page layout."""

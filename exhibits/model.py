@@ -1,0 +1,107 @@
+"""What an exhibit bundle is: ordered exhibits, one per archived document, with selected passages.
+
+Bundles are built from passage ids read back from the graph and the archive (`collect.py`), never
+from text a caller supplies, so every quotation is exactly the archived source. Nothing about the
+client lives here: caption fields are passed to the renderer and only ever printed in the PDF.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SPANISH = "es"
+
+
+def tab_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA, 27 -> AB: how courts letter exhibit tabs past Z."""
+    if index < 0:
+        raise ValueError("exhibit index must be >= 0")
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(ord("A") + rem) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One selected passage: `source_text[start:end] == text` in the exhibit's extracted text."""
+
+    id: str
+    text: str
+    start: int
+    end: int
+    section: str = ""
+    countries: tuple[str, ...] = ()
+    elements: tuple[tuple[str, float], ...] = ()
+    original_pages: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """Citation facts of the archived copy an exhibit reproduces."""
+
+    id: str
+    url: str
+    title: str
+    publisher: str
+    sha256: str
+    published: str | None = None
+    retrieved_at: str | None = None
+    archive_path: str = ""
+    language: str = "und"
+    edition_note: str | None = None
+    original_url: str | None = None
+    intermediary: str | None = None
+
+
+@dataclass
+class Exhibit:
+    """One tab of the bundle; `pages` is filled in by the PDF renderer (1-based, inclusive)."""
+
+    tab: str
+    description: str
+    document: Document
+    passages: list[Passage]
+    source_text: str
+    pages: tuple[int, int] | None = None
+    pinpoints: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def needs_translation(self) -> bool:
+        """8 CFR 1003.33: a foreign-language document needs a certified English translation."""
+        return self.document.language == SPANISH
+
+    @property
+    def passage_ids(self) -> list[str]:
+        return [p.id for p in self.passages]
+
+    @property
+    def page_range(self) -> str:
+        if not self.pages:
+            return ""
+        first, last = self.pages
+        return str(first) if first == last else f"{first}-{last}"
+
+
+@dataclass
+class Caption:
+    """Case caption printed on the cover; blank by default so the advocate fills it by hand."""
+
+    respondent: str = ""
+    a_number: str = ""
+    court: str = ""
+    judge: str = ""
+    hearing_date: str = ""
+
+
+@dataclass
+class Bundle:
+    """An ordered list of exhibits plus the title printed on the cover."""
+
+    exhibits: list[Exhibit]
+    title: str = "Respondent's Submission of Country Conditions Evidence"
+
+    def exhibit_for(self, passage_id: str) -> Exhibit | None:
+        return next((e for e in self.exhibits if passage_id in e.passage_ids), None)

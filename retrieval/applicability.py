@@ -1,0 +1,33 @@
+"""Does the agreement with a third country apply to this client at all? (8 CFR
+1240.11(h)(2)(i)-(ii)).
+
+The answer is the agreements registry's (core/agreements.py, data/agreements.yaml), with its
+citations; retrieval only adds a one-line `reason`. Without a registry the honest answer is
+"unknown": guessing coverage would be worse than saying nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from core import agreements
+from core.errors import ValidationError
+
+
+def _unknown(reason: str) -> dict[str, Any]:
+    return {"status": "unknown", "reason": reason, "citations": []}
+
+
+def applicability(country: str, nationality: str | None,
+                  path: Path | None = None) -> dict[str, Any]:
+    """The registry's answer for a national of `nationality` sent to `country`."""
+    if not Path(path or agreements.DEFAULT_PATH).exists():
+        return _unknown("agreements registry not loaded")
+    if nationality is None:
+        return _unknown("no nationality given: coverage depends on it")
+    try:
+        answer = agreements.applicability(nationality, country, path=path)
+    except ValidationError as exc:
+        return _unknown(f"agreements registry not usable: {exc}")
+    return {**answer, "reason": "; ".join(answer["reasons"])}

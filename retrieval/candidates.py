@@ -1,0 +1,109 @@
+"""Candidate passages per third country from four channels, each constrained by the graph.
+
+Full-text (expanded EN+ES terms) and vector search find wording; the EVIDENCES channel finds
+passages that enrichment already tied to the client's risk factors in any language; the
+MENTIONS channel finds the home persecutor acting in the third country. Each channel returns
+ranks, fused later with reciprocal rank fusion so no channel's raw scale dominates.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from graph import queries as Q
+from graph.store import GraphStore
+
+VECTOR_K = 400  # over-fetch: the vector index cannot filter by country
+VECTOR_KEEP = 50
+FULLTEXT_LIMIT = 50
+GRAPH_LIMIT = 80
+KEEP_PER_COUNTRY = 60
+WORKERS = 4
+DETAIL_BATCH = 200
+
+
+@dataclass
+class Candidates:
+    """Per country: passage id -> {channel: rank (1 = best)}, plus best vector similarity."""
+
+    ranks: dict[str, dict[str, dict[str, int]]] = field(
+        default_factory=lambda: defaultdict(dict))
+    similarity: dict[str, float] = field(default_factory=dict)
+
+    def add(self, country: str, channel: str, ids: list[str], tied: bool = False) -> None:
+        """`tied`: an unordered channel (membership is the signal), every hit ranks first."""
+        bucket = self.ranks[country]
+        for rank, pid in enumerate(ids, start=1):
+            rank = 1 if tied else rank
+            ranks = bucket.setdefault(pid, {})
+            ranks[channel] = min(ranks.get(channel, rank), rank)
+
+    def prune(self, keep: int) -> None:
+        """Keep each country's `keep` best by fused rank: details are fetched only for them."""
+        for country, bucket in self.ranks.items():
+            best = sorted(bucket, key=lambda pid: -sum(1.0 / (60 + r)
+                                                       for r in bucket[pid].values()))[:keep]
+            self.ranks[country] = {pid: bucket[pid] for pid in best}
+
+    def ids(self) -> list[str]:
+        return sorted({pid for bucket in self.ranks.values() for pid in bucket})
+
+
+def gather(store: GraphStore, countries: list[str], embed: Callable[[], np.ndarray],
+           terms: list[str], risk_factors: list[str], actors: list[str]) -> Candidates:
+    """Run every channel concurrently; the graph answers the term, risk-factor and actor
+    channels while the model embeds the query (`embed`), then the vector channels run."""
+    out = Candidates()
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        jobs: list[tuple[str | None, str, Future]] = []
+        if terms:
+            jobs.append((None, "fulltext", pool.submit(store.execute, store.dialect.
+                         fulltext_in_countries(terms, countries, FULLTEXT_LIMIT * len(countries)))))
+        for country in countries:
+            if risk_factors:
+                jobs.append((country, "risk_factor", pool.submit(
+                    store.execute, Q.risk_factor_candidates(country, risk_factors, GRAPH_LIMIT))))
+            if actors:
+                jobs.append((country, "reach", pool.submit(
+                    store.execute, Q.actor_candidates(country, actors, GRAPH_LIMIT))))
+        for i, vector in enumerate(embed()):
+            jobs.append((None, f"vector{i}", pool.submit(store.execute, store.dialect.
+                         vector_in_countries(VECTOR_K, [float(x) for x in vector], countries))))
+        for country, channel, job in jobs:
+            _collect(out, country, channel, job.result())
+    return out
+
+
+def _collect(out: Candidates, country: str | None, channel: str, rows: list[dict]) -> None:
+    if country is not None:
+        out.add(country, channel, [r["id"] for r in rows], tied=True)
+        return
+    per_country: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        per_country[row["country"]].append(row["id"])
+        if "similarity" in row:
+            out.similarity[row["id"]] = max(out.similarity.get(row["id"], -1.0),
+                                            float(row["similarity"]))
+    keep = VECTOR_KEEP if channel.startswith("vector") else FULLTEXT_LIMIT
+    for iso2, ids in per_country.items():
+        out.add(iso2, channel, ids[:keep])
+
+
+def details(store: GraphStore, ids: list[str]) -> dict[str, dict]:
+    """Text, document metadata and taxonomy links for each candidate, in batches."""
+    out: dict[str, dict] = {}
+    for start in range(0, len(ids), DETAIL_BATCH):
+        for row in store.execute(Q.passage_evidence(ids[start:start + DETAIL_BATCH])):
+            links: dict[str, dict[str, float]] = {rel: {} for rel in Q.PASSAGE_LINKS}
+            for rel, target, value in row.pop("links"):
+                links[rel][target] = float(value if value is not None else 1.0)
+            row.update(risk_factors=links["EVIDENCES"], elements=links["SUPPORTS"],
+                       nationalities=list(links["CONCERNS_NATIONALS_OF"]),
+                       actors=list(links["MENTIONS"]), countries=list(links["ABOUT"]))
+            out[row["id"]] = row
+    return out

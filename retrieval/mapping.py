@@ -1,0 +1,161 @@
+"""Map a client profile onto the taxonomy: what to look for, in English and Spanish.
+
+The enrichment rules that tag passages at ingest are reused on the profile's fields, so a
+profile and a passage meet on the same vocabulary (a "gay man" profile and a Spanish passage
+on "personas LGBTI" both land on `lgbti`). Explicit fields weigh more than the narrative, and
+being a foreigner in the third country always makes xenophobia and the asylum procedure
+relevant. Only taxonomy ids leave this module, never the client's words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from core.taxonomy import Taxonomy, fold
+from ingest.enrich import Enricher
+from retrieval.profile import ClientProfile
+
+FIELD_WEIGHT = 1.0
+NARRATIVE_WEIGHT = 0.8
+DEFAULT_WEIGHTS = {"xenophobia": 0.5, "migrants_deportees": 0.4, "asylum_procedure": 0.35}
+FIELD_DEFAULTS = {"political_opinion": ("political_opposition", 0.8),
+                  "religion": ("religious", 0.5)}
+_FEMALE = re.compile(r"\b(f|female|woman|girl|mujer|femenin[oa]|nina)\b")
+MAX_TERMS = 80
+MAX_VECTOR_FACTORS = 4  # strongest risk factors searched by vector; each costs one query
+MAX_TERM_FACTORS = 4
+
+
+@dataclass
+class Mapping:
+    """What retrieval looks for on behalf of one client (or one researcher question)."""
+
+    nationality: str | None
+    risk_factors: dict[str, float] = field(default_factory=dict)
+    actors: list[str] = field(default_factory=list)
+    elements: list[str] = field(default_factory=list)
+    grounds: list[str] = field(default_factory=list)
+    free_text: list[str] = field(default_factory=list)
+
+    def add(self, rf_id: str, weight: float) -> None:
+        self.risk_factors[rf_id] = max(self.risk_factors.get(rf_id, 0.0), weight)
+
+
+def map_profile(profile: ClientProfile, enricher: Enricher) -> Mapping:
+    """Risk factors, actors (incl. the home persecutor's reach), grounds and elements."""
+    out = Mapping(profile.nationality)
+    home = [profile.nationality]
+    fields = {
+        "sex": profile.sex, "gender_identity": profile.gender_identity,
+        "sexual_orientation": profile.sexual_orientation, "race_ethnicity": profile.race_ethnicity,
+        "religion": profile.religion, "political_opinion": profile.political_opinion,
+        "social_groups": "; ".join(profile.social_groups), "other": profile.other,
+    }
+    for name, value in fields.items():
+        if not value:
+            continue
+        for rf_id in enricher.rules(value, home).risk_factors:
+            out.add(rf_id, FIELD_WEIGHT)
+        if name in FIELD_DEFAULTS:
+            out.add(*FIELD_DEFAULTS[name])
+    if _FEMALE.search(fold(profile.sex)) or _FEMALE.search(fold(profile.gender_identity)):
+        out.add("gender_based_violence", 0.6)
+    if profile.narrative:
+        for rf_id, score in enricher.rules(profile.narrative, home).risk_factors.items():
+            out.add(rf_id, NARRATIVE_WEIGHT * score)
+    for rf_id, weight in DEFAULT_WEIGHTS.items():
+        out.add(rf_id, weight)
+    persecutor = " ".join(x for x in (profile.persecutor_at_home, profile.narrative) if x)
+    out.actors = persecutor_actors(enricher, profile.nationality, persecutor)
+    out.free_text = [t for t in (profile.narrative, profile.other) if t]
+    return finish(out, enricher.taxonomy)
+
+
+def persecutor_actors(enricher: Enricher, nationality: str, text: str) -> list[str]:
+    """Home-country actors named in the text, plus the home state when it hunts exiles.
+
+    A foreign-state actor lists its own country first in `operates_in`; its presence abroad is
+    what makes transnational repression (the `reach` element) possible.
+    """
+    actors = enricher.rules(text, [nationality]).actors if text else []
+    for actor in enricher.taxonomy.actors:
+        if actor.kind == "foreign_state" and actor.operates_in[0] == nationality:
+            actors.append(actor.id)
+    return list(dict.fromkeys(actors))
+
+
+def map_research(taxonomy: Taxonomy, enricher: Enricher, risks: list[str], text: str,
+                 nationality: str | None) -> Mapping:
+    """Researcher mode: the risk factors asked for, plus whatever the text maps to."""
+    known = {rf.id for rf in taxonomy.risk_factors}
+    unknown = [r for r in risks if r not in known]
+    if unknown:
+        from core.errors import ValidationError
+
+        raise ValidationError(f"unknown risk factor(s) {', '.join(unknown)} "
+                              f"(known: {', '.join(sorted(known))})")
+    out = Mapping(nationality)
+    for rf_id in risks:
+        out.add(rf_id, FIELD_WEIGHT)
+    if text:
+        for rf_id, score in enricher.rules(text, [nationality] if nationality else []) \
+                .risk_factors.items():
+            out.add(rf_id, NARRATIVE_WEIGHT * score)
+        out.free_text = [text]
+    if nationality:
+        out.actors = persecutor_actors(enricher, nationality, text)
+    return finish(out, taxonomy)
+
+
+def finish(out: Mapping, taxonomy: Taxonomy) -> Mapping:
+    """Grounds and elements implied by the risk factors, strongest risk factor first."""
+    out.risk_factors = dict(sorted(out.risk_factors.items(), key=lambda kv: -kv[1]))
+    grounds: list[str] = []
+    elements: list[str] = ["harm", "nexus"]
+    for rf_id in out.risk_factors:
+        rf = taxonomy.risk_factor(rf_id)
+        grounds += rf.grounds
+        elements += rf.elements
+    if out.nationality:
+        grounds.append("nationality")
+    if out.actors:
+        elements.append("reach")
+    out.grounds = list(dict.fromkeys(grounds))
+    out.elements = list(dict.fromkeys(elements))
+    return out
+
+
+def expansion_terms(mapping: Mapping, taxonomy: Taxonomy) -> list[str]:
+    """Full-text terms in both languages: taxonomy terms, labels, demonyms and actor names.
+
+    Regex terms are skipped and `*` prefixes become their stem: full-text engines take words.
+    """
+    terms: list[str] = []
+    if mapping.nationality and mapping.nationality in taxonomy.demonyms:
+        dem = taxonomy.demonyms[mapping.nationality]
+        terms += [*dem.en, *dem.es]
+    for actor_id in mapping.actors:
+        terms += taxonomy.actor(actor_id).names
+    for rf_id in list(mapping.risk_factors)[:MAX_TERM_FACTORS]:
+        rf = taxonomy.risk_factor(rf_id)
+        terms += [rf.label.en, rf.label.es, *rf.terms_en, *rf.terms_es]
+    out = []
+    for term in terms:
+        if term.startswith("re:"):
+            continue
+        term = term.replace("*", "").strip()
+        if len(term) >= 3 and term not in out:
+            out.append(term)
+    return out[:MAX_TERMS]
+
+
+def query_texts(mapping: Mapping, taxonomy: Taxonomy) -> list[list[str]]:
+    """Groups of texts to embed, one query vector per group (the group's mean): each main
+    risk factor's EN and ES description, and the free text."""
+    groups = []
+    for rf_id in list(mapping.risk_factors)[:MAX_VECTOR_FACTORS]:
+        rf = taxonomy.risk_factor(rf_id)
+        groups.append([rf.description.en, rf.description.es])
+    groups += [[t[:2000]] for t in mapping.free_text]
+    return groups

@@ -1,0 +1,138 @@
+"""Evidence per third country for one client profile (or one researcher question).
+
+The profile is mapped onto the taxonomy in memory, query vectors are computed in memory, and
+only taxonomy terms and vectors reach the graph as parameters of read-only queries: nothing
+about the client is written, logged or cached on disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from core.errors import ValidationError
+from core.taxonomy import Taxonomy
+from embeddings.embedder import Embedder
+from graph.store import GraphStore
+from ingest.enrich import Enricher, iso2_list
+from retrieval import candidates as C
+from retrieval.applicability import applicability
+from retrieval.mapping import Mapping, expansion_terms, map_profile, map_research, query_texts
+from retrieval.profile import ClientProfile
+from retrieval.ranking import Ranked, collapse, score
+
+DEFAULT_TOP = 10
+MAX_TOP = 200
+SUPPORT_MIN = 0.5
+WEAK_BELOW = 2  # fewer client-relevant passages than this for an element = weak evidence
+
+
+@dataclass
+class EvidenceSearch:
+    """Everything a search needs, opened once (the model load dominates a cold start)."""
+
+    store: GraphStore
+    embedder: Embedder
+    enricher: Enricher
+    _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    @property
+    def taxonomy(self) -> Taxonomy:
+        return self.enricher.taxonomy
+
+    @classmethod
+    def from_kb(cls, kb: Any) -> EvidenceSearch:
+        return cls(kb.store, kb.embedder, kb.enricher)
+
+    def for_profile(self, profile: ClientProfile, countries: list[str] | None = None,
+                    top: int = DEFAULT_TOP, today: date | None = None) -> dict[str, Any]:
+        """`countries` narrows the profile's third countries (`--country`)."""
+        wanted = iso2_list(countries) if countries else list(profile.third_countries)
+        return self.run(map_profile(profile, self.enricher), wanted, top, today)
+
+    def for_research(self, countries: list[str], risks: list[str], text: str = "",
+                     nationality: str | None = None, top: int = DEFAULT_TOP,
+                     today: date | None = None) -> dict[str, Any]:
+        """What is documented about a group in a country, without a client."""
+        if not countries:
+            raise ValidationError("researcher mode needs at least one --country")
+        nat = iso2_list([nationality])[0] if nationality else None
+        mapping = map_research(self.taxonomy, self.enricher, risks, text, nat)
+        return self.run(mapping, iso2_list(countries), top, today)
+
+    def run(self, mapping: Mapping, countries: list[str], top: int,
+            today: date | None = None) -> dict[str, Any]:
+        if not 1 <= top <= MAX_TOP:
+            raise ValidationError(f"--top must be between 1 and {MAX_TOP}")
+        today = today or date.today()
+        groups = query_texts(mapping, self.taxonomy)
+        found = C.gather(self.store, countries,
+                         lambda: self.vectors(groups, set(mapping.free_text)),
+                         expansion_terms(mapping, self.taxonomy), list(mapping.risk_factors),
+                         mapping.actors)
+        found.prune(C.KEEP_PER_COUNTRY)
+        rows = C.details(self.store, found.ids())
+        out = []
+        for country in countries:
+            ranked = [score(rows[pid], ranks, mapping, self.taxonomy, today)
+                      for pid, ranks in found.ranks.get(country, {}).items() if pid in rows]
+            ranked.sort(key=lambda r: (-r.score, r.row["id"]))
+            out.append({
+                "country": country,
+                "applicability": applicability(country, mapping.nationality),
+                "gaps": self.gaps(ranked, mapping),
+                "evidence": [self.item(best, dupes) for best, dupes in collapse(ranked)[:top]],
+            })
+        return {"countries": out}
+
+    def vectors(self, groups: list[list[str]], private: set[str]) -> np.ndarray:
+        """One unit vector per group of texts (their mean). Taxonomy descriptions are embedded
+        once per process; the client's own text is embedded on every call and never kept."""
+        texts = list(dict.fromkeys(t for group in groups for t in group))
+        cache = self._cache
+        todo = [t for t in texts if t in private or t not in cache]
+        fresh = dict(zip(todo, self.embedder.encode(todo), strict=True)) if todo else {}
+        cache.update({t: v for t, v in fresh.items() if t not in private})
+        out = []
+        for group in groups:
+            mean = np.mean([fresh[t] if t in fresh else cache[t] for t in group], axis=0)
+            out.append(mean / max(float(np.linalg.norm(mean)), 1e-12))
+        return np.array(out, dtype=np.float32).reshape(len(groups), -1)
+
+    def gaps(self, ranked: list[Ranked], mapping: Mapping) -> list[dict[str, Any]]:
+        """Legal elements with no or weak evidence about people like this client."""
+        counts = {e.id: 0 for e in self.taxonomy.legal_elements}
+        for r in ranked:
+            if not (r.matched or mapping.nationality in r.row["nationalities"]
+                    or set(r.row["actors"]) & set(mapping.actors)):
+                continue
+            for element, value in r.row["elements"].items():
+                if value >= SUPPORT_MIN and element in counts:
+                    counts[element] += 1
+        return [{"element": e, "label": self.taxonomy_label(e),
+                 "strength": "none" if n == 0 else "weak", "evidence_count": n}
+                for e, n in counts.items() if n < WEAK_BELOW]
+
+    def taxonomy_label(self, element: str) -> str:
+        return next(e.label.en for e in self.taxonomy.legal_elements if e.id == element)
+
+    @staticmethod
+    def item(best: Ranked, dupes: list[Ranked]) -> dict[str, Any]:
+        row = best.row
+        elements = sorted((e for e, s in row["elements"].items() if s >= SUPPORT_MIN),
+                          key=lambda e: -row["elements"][e])
+        rfs = list(best.matched) + sorted(set(row["risk_factors"]) - set(best.matched))
+        return {
+            "passage_id": row["id"], "document_url": row["url"], "title": row["title"],
+            "publisher": row["publisher"], "published": row["published"],
+            "text": row["text"], "score": best.score, "elements": elements,
+            "risk_factors": rfs, "why": "; ".join(best.reasons),
+            "section": row["section"], "retrieved_at": row["retrieved_at"],
+            "sha256": row["sha256"], "stale": best.stale, "age_note": best.age_note,
+            "corroborating": [{"passage_id": d.row["id"], "document_url": d.row["url"],
+                               "publisher": d.row["publisher"], "published": d.row["published"]}
+                              for d in dupes],
+        }

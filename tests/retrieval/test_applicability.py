@@ -1,0 +1,29 @@
+"""Agreement applicability comes from the registry with citations, or is honestly unknown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from retrieval.applicability import applicability
+
+
+def test_missing_registry_is_unknown(tmp_path: Path):
+    assert applicability("HN", "VE", tmp_path / "none.yaml") == {
+        "status": "unknown", "reason": "agreements registry not loaded", "citations": []}
+
+
+def test_registry_answers_with_citations():
+    answer = applicability("HN", "VE")
+    assert answer["agreement"] == "us-hn-2025" and answer["citations"] and answer["reason"]
+    assert applicability("HN", "HN")["excluded"] is True
+
+
+def test_no_nationality_is_unknown():
+    assert applicability("HN", None)["status"] == "unknown"
+
+
+def test_broken_registry_is_unknown_not_a_crash(tmp_path: Path):
+    bad = tmp_path / "agreements.yaml"
+    bad.write_text("agreements: [{id: 1}]\n")
+    answer = applicability("HN", "VE", bad)
+    assert answer["status"] == "unknown" and "not usable" in answer["reason"]

@@ -1,0 +1,112 @@
+"""End to end on a small real knowledge base: ranking, JSON shape, `why`, gaps, CLI."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cckb.main import app
+from retrieval.profile import parse_profile
+from retrieval.search import EvidenceSearch
+
+TODAY = date(2026, 11, 1)
+ITEM_KEYS = {"passage_id", "document_url", "title", "publisher", "published", "text", "score",
+             "elements", "risk_factors", "why"}
+ELEMENTS = {"harm", "nexus", "state_protection", "torture", "reach", "non_nationals",
+            "asylum_access"}
+GAY_VE = {"nationality": "VE", "third_countries": ["HN", "GT"], "sexual_orientation": "gay"}
+
+
+@pytest.fixture(scope="module")
+def searcher(kb) -> EvidenceSearch:
+    return EvidenceSearch.from_kb(kb)
+
+
+@pytest.fixture(scope="module")
+def result(searcher) -> dict:
+    return searcher.for_profile(parse_profile(GAY_VE), today=TODAY)
+
+
+def _country(result: dict, iso2: str) -> dict:
+    return next(c for c in result["countries"] if c["country"] == iso2)
+
+
+def test_json_shape(result):
+    assert list(result) == ["countries"]
+    assert [c["country"] for c in result["countries"]] == ["HN", "GT"]
+    for block in result["countries"]:
+        assert {"country", "applicability", "gaps", "evidence"} <= set(block)
+        for item in block["evidence"]:
+            assert ITEM_KEYS <= set(item)
+            assert set(item["elements"]) <= ELEMENTS and item["why"]
+        scores = [i["score"] for i in block["evidence"]]
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_lgbti_passages_rank_above_unrelated(result):
+    evidence = _country(result, "HN")["evidence"]
+    titles = [e["title"] for e in evidence]
+    lgbti = [i for i, e in enumerate(evidence) if "lgbti" in e["risk_factors"]]
+    assert lgbti and lgbti[0] == 0
+    if "Honduras economic note" in titles:
+        assert max(lgbti) < titles.index("Honduras economic note")
+    assert "Informe sobre personas LGBTI en Honduras" in titles[:3]  # Spanish, English profile
+    assert "LGBTQI+ persons" in evidence[0]["why"] and "harm" in evidence[0]["elements"]
+
+
+def test_evidence_stays_in_its_country(result):
+    gt_urls = {e["document_url"] for e in _country(result, "GT")["evidence"]}
+    assert gt_urls and all("gt-" in u for u in gt_urls)
+
+
+def test_old_evidence_is_marked_stale_not_hidden(result):
+    old = [e for e in _country(result, "GT")["evidence"] if e["published"].startswith("2017")]
+    assert old and old[0]["stale"] is True and "years old" in old[0]["age_note"]
+
+
+def test_nationality_match_and_gaps(result):
+    gt = _country(result, "GT")
+    xeno = next(e for e in gt["evidence"] if "xenophobia" in e["risk_factors"])
+    assert "concerns nationals of VE" in xeno["why"]
+    gaps = {g["element"]: g for g in gt["gaps"]}
+    assert set(gaps) <= ELEMENTS and "torture" in gaps and "harm" not in gaps
+    assert gaps["torture"]["strength"] == "none"
+
+
+def test_applicability_comes_from_the_registry(result):
+    answer = _country(result, "HN")["applicability"]
+    assert answer["reason"] and isinstance(answer["citations"], list)
+
+
+def test_research_mode(searcher):
+    out = searcher.for_research(["HN"], ["gang_violence_extortion"], today=TODAY)
+    assert "gang_violence_extortion" in out["countries"][0]["evidence"][0]["risk_factors"]
+
+
+def test_country_option_narrows(searcher):
+    out = searcher.for_profile(parse_profile(GAY_VE), ["GT"], top=2, today=TODAY)
+    assert [c["country"] for c in out["countries"]] == ["GT"]
+    assert len(out["countries"][0]["evidence"]) <= 2
+
+
+def test_cli_json_and_errors(kb, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("CCKB_DATA_DIR", str(kb.settings.data_path))
+    profile = tmp_path / "client.json"
+    profile.write_text(json.dumps(GAY_VE))
+    runner = CliRunner()
+    ok = runner.invoke(app, ["search", "--profile", str(profile), "--json", "--top", "3"])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout)["countries"][0]["country"] == "HN"
+    table = runner.invoke(app, ["search", "--country", "HN", "--risk", "lgbti"])
+    assert table.exit_code == 0 and "HN" in table.stdout
+    profile.write_text(json.dumps({**GAY_VE, "narrative": "Kryptonite-Secret", "sexx": "m"}))
+    bad = runner.invoke(app, ["search", "--profile", str(profile)])
+    assert bad.exit_code == 2 and "unknown key 'sexx'" in bad.stderr
+    assert "Kryptonite" not in bad.output
+    for args in (["--country", "XX", "--risk", "lgbti"], ["--country", "HN", "--risk", "nope"],
+                 ["--country", "HN"]):
+        assert runner.invoke(app, ["search", *args]).exit_code == 2

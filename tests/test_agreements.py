@@ -1,0 +1,259 @@
+"""The ACA registry: strict validation, honest applicability, idempotent graph load."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pydantic import BaseModel
+
+from core.agreements import (
+    DEFAULT_PATH,
+    UNKNOWN,
+    Fact,
+    applicability,
+    load_agreements,
+    validate_registry,
+)
+from core.errors import ValidationError
+from graph import queries as Q
+from graph.agreements import load_agreements_graph
+from graph.embedded import EmbeddedStore
+from graph.schema import ensure_schema
+
+EXPECTED_IDS = {"us-hn-2025", "us-gt-2025", "us-ec-2025", "us-py-2025", "us-ug-2025",
+                "us-bz-2025", "us-gt-2019", "us-sv-2019", "us-hn-2019"}
+
+
+@pytest.fixture
+def raw() -> dict[str, Any]:
+    return yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+
+
+def _entry(data: dict[str, Any], agreement_id: str) -> dict[str, Any]:
+    return next(a for a in data["agreements"] if a["id"] == agreement_id)
+
+
+def _walk_facts(node: Any):
+    if isinstance(node, Fact):
+        yield node
+    elif isinstance(node, list):
+        for item in node:
+            yield from _walk_facts(item)
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _walk_facts(getattr(node, name))
+
+
+# --- the real file ------------------------------------------------------------------------
+
+def test_real_registry_validates():
+    reg = load_agreements()
+    assert {a.id for a in reg.agreements} == EXPECTED_IDS
+    assert {g.id for g in reg.governing_law} >= {"ina-208-a-2-a", "cfr-1240-11-h",
+                                                 "cfr-208-30-e-7", "matter-of-c-i-g-m"}
+    statuses = {a.id: a.status for a in reg.agreements}
+    assert statuses["us-gt-2019"] == statuses["us-sv-2019"] == statuses["us-hn-2019"] == \
+        "terminated"
+
+
+def test_every_known_fact_is_cited():
+    reg = load_agreements()
+    facts = list(_walk_facts(reg.agreements)) + list(reg.governing_law)
+    assert len(facts) > 100
+    for fact in facts:
+        if fact.value != UNKNOWN:
+            assert fact.citation and fact.citation.startswith("http")
+            assert fact.confidence in ("primary", "secondary", "weak")
+        else:
+            assert fact.confidence == "unknown"
+
+
+def test_load_is_cached():
+    assert load_agreements() is load_agreements(DEFAULT_PATH)
+
+
+# --- validation errors name the entry and the field ---------------------------------------
+
+def test_value_without_citation_is_rejected(raw):
+    bad = copy.deepcopy(raw)
+    del _entry(bad, "us-hn-2025")["signed"]["citation"]
+    with pytest.raises(ValidationError) as err:
+        validate_registry(bad)
+    message = str(err.value)
+    assert "us-hn-2025" in message and "signed" in message and "no citation" in message
+
+
+def test_statement_without_citation_is_rejected(raw):
+    bad = copy.deepcopy(raw)
+    _entry(bad, "us-ug-2025")["receiving_state_statements"][0]["citation"] = None
+    with pytest.raises(ValidationError, match=r"us-ug-2025.*receiving_state_statements\.0"):
+        validate_registry(bad)
+
+
+def test_unknown_iso_code_is_rejected(raw):
+    bad = copy.deepcopy(raw)
+    _entry(bad, "us-hn-2025")["nationalities_excluded"][0]["iso2"] = ["XX"]
+    with pytest.raises(ValidationError, match=r"us-hn-2025.*'XX'"):
+        validate_registry(bad)
+    bad = copy.deepcopy(raw)
+    _entry(bad, "us-bz-2025")["receiving_country"] = "ZZ"
+    with pytest.raises(ValidationError, match="us-bz-2025.*receiving_country"):
+        validate_registry(bad)
+
+
+@pytest.mark.parametrize("field,value,pattern", [
+    ("signed", {"value": "March 2025", "citation": "https://x.org", "confidence": "secondary"},
+     "ISO date"),
+    ("signed", {"value": "2025-03-10", "citation": "https://x.org", "confidence": "sure"},
+     "confidence"),
+    ("signed", {"value": "2025-03-10", "citation": "not a url", "confidence": "primary"},
+     "http"),
+    ("in_force", {"value": "unknown", "confidence": "primary"}, "unknown"),
+    ("status", "active", "status"),
+    ("surprise", "extra", "surprise"),
+])
+def test_bad_fields_are_rejected(raw, field, value, pattern):
+    bad = copy.deepcopy(raw)
+    _entry(bad, "us-hn-2025")[field] = value
+    with pytest.raises(ValidationError, match=pattern):
+        validate_registry(bad)
+
+
+def test_missing_file_and_duplicates(tmp_path: Path, raw):
+    with pytest.raises(ValidationError, match="not found"):
+        load_agreements(tmp_path / "none.yaml")
+    dup = copy.deepcopy(raw)
+    dup["agreements"].append(copy.deepcopy(dup["agreements"][0]))
+    with pytest.raises(ValidationError, match="duplicate agreement ids"):
+        validate_registry(dup)
+
+
+# --- applicability ------------------------------------------------------------------------
+
+def _urls(answer: dict[str, Any]) -> set[str]:
+    return {c["url"] for c in answer["citations"]}
+
+
+def test_own_national_is_excluded():
+    answer = applicability("HN", "HN")
+    assert answer["agreement"] == "us-hn-2025" and answer["status"] == "in_force"
+    assert answer["excluded"] is True and answer["covered"] is False
+    assert any("Art. 2" in r for r in answer["reasons"])
+    assert all({"fact", "url", "confidence"} == set(c) for c in answer["citations"])
+    assert any(c["fact"].startswith("us-hn-2025.nationalities_excluded")
+               for c in answer["citations"])
+
+
+def test_own_national_without_instrument_clause_falls_back_to_statute():
+    answer = applicability("SV", "SV")
+    assert answer["excluded"] is True
+    assert any(c["fact"] == "us-sv-2019.nationalities_excluded[0]" for c in answer["citations"])
+
+
+def test_non_spanish_speaking_national_not_covered_by_honduras_rule():
+    answer = applicability("CN", "HN")
+    assert answer["covered"] is False and answer["excluded"] is False
+    assert any("outside the reported rule" in r for r in answer["reasons"])
+    assert _urls(answer)
+
+
+def test_spanish_speaking_national_depends_on_visa_condition():
+    answer = applicability("VE", "HN", unaccompanied_child=False)
+    assert answer["covered"] == UNKNOWN
+    assert any("visa" in r for r in answer["reasons"])
+
+
+def test_terminated_agreement_status_and_current_one_preferred():
+    current = applicability("SV", "GT")
+    assert current["agreement"] == "us-gt-2025" and current["covered"] is True
+    assert {"id": "us-gt-2019", "status": "terminated"} in current["other_agreements"]
+    old = applicability("MX", "SV")
+    assert old["agreement"] == "us-sv-2019" and old["status"] == "terminated"
+    assert any("cannot ground an ACA bar" in r for r in old["reasons"])
+    assert "https://www.state.gov/suspending-and-terminating-the-asylum-cooperative-agreements-" \
+           "with-the-governments-el-salvador-guatemala-and-honduras/" in _urls(old)
+
+
+def test_unknown_when_not_established():
+    answer = applicability("VE", "EC")
+    assert answer["status"] == UNKNOWN and answer["covered"] == UNKNOWN
+    assert any("not established" in r for r in answer["reasons"])
+    none = applicability("VE", "MX")
+    assert none["agreement"] is None and none["status"] is None and none["citations"] == []
+
+
+def test_unaccompanied_child_exception():
+    child = applicability("CD", "UG", unaccompanied_child=True)
+    assert child["excluded"] is True
+    assert any("Unaccompanied child" in r for r in child["reasons"])
+    unknown = applicability("SV", "GT", unaccompanied_child=True)
+    assert unknown["excluded"] == UNKNOWN
+    kinds = {e["kind"] for e in applicability("CD", "UG")["exceptions"]}
+    assert {"unaccompanied_children", "public_interest", "prior_arrival"} <= kinds
+
+
+def test_reported_exclusion_belize_guatemalans():
+    answer = applicability("GT", "BZ")
+    assert answer["excluded"] is True and answer["status"] == "signed_not_implemented"
+
+
+def test_bad_country_code_is_a_validation_error():
+    with pytest.raises(ValidationError, match="XX"):
+        applicability("XX", "HN")
+
+
+# --- graph --------------------------------------------------------------------------------
+
+def _rels(store: EmbeddedStore, rel: str) -> set[tuple[str, str]]:
+    rows = store.run(f"MATCH (a:Agreement)-[:{rel}]->(n) RETURN a.id AS a, "
+                     "coalesce(n.iso2, n.id) AS n")
+    return {(r["a"], r["n"]) for r in rows}
+
+
+def test_graph_load_is_idempotent(tmp_path: Path):
+    store = EmbeddedStore.open(tmp_path / "graph", "test")
+    try:
+        ensure_schema(store, "m", 8)
+        store.run("CREATE (:Document {id: 'doc-state', "
+                  "url: 'https://www.state.gov/suspending-and-terminating-the-asylum-"
+                  "cooperative-agreements-with-the-governments-el-salvador-guatemala-and-"
+                  "honduras/'})")
+        first = load_agreements_graph(store).as_dict()
+        assert first["Agreement"]["insert"] == len(EXPECTED_IDS)
+        assert first["CITES"]["insert"] == 3
+        assert store.execute(Q.count_nodes("Agreement"))[0]["n"] == len(EXPECTED_IDS)
+        withs = _rels(store, "WITH")
+        assert ("us-hn-2025", "HN") in withs and ("us-sv-2019", "SV") in withs
+        assert len(withs) == len(EXPECTED_IDS)
+        assert ("us-hn-2025", "HN") in _rels(store, "EXCLUDES")
+        assert ("us-bz-2025", "GT") in _rels(store, "EXCLUDES")
+        assert _rels(store, "COVERS") == set()  # no instrument publishes a nationality list
+        assert ("us-gt-2019", "doc-state") in _rels(store, "CITES")
+
+        rows = store.execute(Q.agreements_for_country("HN"))
+        assert [r["id"] for r in rows] == ["us-hn-2019", "us-hn-2025"]
+        facts = json.loads(rows[1]["facts_json"])
+        assert facts["signed"]["value"] == "2025-03-10" and facts["signed"]["citation"]
+        node = store.run("MATCH (a:Agreement {id: 'us-hn-2025'}) RETURN properties(a) AS p")
+        props = node[0]["p"]
+        assert props["status"] == "in_force" and props["fp"] and props["citations"]
+
+        again = load_agreements_graph(store)
+        assert again.only_noops(), again.as_dict()
+        assert again.as_dict()["Agreement"]["noop"] == len(EXPECTED_IDS)
+
+        # a changed registry updates only what changed and drops removed agreements
+        data = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+        data["agreements"] = [a for a in data["agreements"] if a["id"] != "us-sv-2019"]
+        _entry(data, "us-gt-2025")["nationalities_covered"]["iso2"] = ["SV", "HN"]
+        changed = load_agreements_graph(store, validate_registry(data)).as_dict()
+        assert changed["Agreement"] == {"insert": 0, "update": 1,
+                                        "noop": len(EXPECTED_IDS) - 2, "delete": 1}
+        assert _rels(store, "COVERS") == {("us-gt-2025", "SV"), ("us-gt-2025", "HN")}
+    finally:
+        store.close()
