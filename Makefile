@@ -16,9 +16,13 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# The pinned Neo4j Cypher linter used by tests/test_neo4j_lint.py (Node.js and npm are on the machine).
+# The pinned Neo4j Cypher linter used by tests/test_neo4j_lint.py (Node.js and npm are on the machine),
+# and Debian's headless Chromium for tests/ui/test_browser.py (installed only when missing; needs root).
 test-deps:
 	cd tests/neo4j_lint && npm ci --silent --no-audit --no-fund
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		apt-get update -qq && apt-get install -y -qq chromium chromium-driver; \
+	fi
 
 demo: setup
 	$(BIN)/cckb demo

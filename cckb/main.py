@@ -76,7 +76,11 @@ def crawl(
         summary = run_crawl(source or None, [c.upper() for c in country] if country else None)
     except CckbError as exc:
         fail(str(exc), code=2)
-    typer.echo(json.dumps(summary.as_dict(), indent=1) if as_json else "\n".join(summary.lines()))
+    report = json.dumps(summary.as_dict(), indent=1)
+    runs = load_settings().data_path / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    (runs / "last.json").write_text(report)  # read by the UI's Sources page
+    typer.echo(report if as_json else "\n".join(summary.lines()))
     raise typer.Exit(0 if summary.ok else 1)
 
 
@@ -182,13 +186,32 @@ def search(
 
 
 @app.command()
-def demo() -> None:
-    """The main job: build the knowledge base from the bundled sample and print its statistics."""
+def demo(port: Annotated[int, typer.Option(help="UI port on 127.0.0.1.")] = 8501) -> None:
+    """The main job: build the knowledge base from the bundled sample, then start the UI."""
     from cckb.ingest_cmds import import_sample
 
     if not import_sample():
         raise typer.Exit(1)
     stats(as_json=False)
+    ui(port)
+
+
+@app.command()
+def ui(port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8501) -> None:
+    """Start the Streamlit UI on 127.0.0.1 (loopback only, no usage statistics)."""
+    import subprocess
+    import sys
+
+    app_path = Path(__file__).resolve().parent.parent / "ui" / "app.py"
+    typer.echo(f"cckb UI at http://127.0.0.1:{port}  (Ctrl+C to stop)")
+    try:
+        code = subprocess.call([sys.executable, "-m", "streamlit", "run", str(app_path),
+                                "--server.address", "127.0.0.1", "--server.port", str(port),
+                                "--server.headless", "true",
+                                "--browser.gatherUsageStats", "false"])
+    except KeyboardInterrupt:
+        code = 0
+    raise typer.Exit(code)
 
 
 def main() -> None:

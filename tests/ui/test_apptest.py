@@ -1,0 +1,140 @@
+"""Every page launched with Streamlit's AppTest, and the advocate's path driven end to end."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from pypdf import PdfReader
+from streamlit.testing.v1 import AppTest
+
+from tests.ui.conftest import APP, PROFILE, SCRIPT
+from ui import state
+
+PAGES = ["pages/profile.py", "pages/evidence.py", "pages/bundle.py", "pages/browse.py",
+         "pages/sources.py"]
+
+
+@pytest.fixture(scope="module")
+def app_env(ui_data_dir: Path) -> Iterator[Path]:
+    mp = pytest.MonkeyPatch()
+    mp.setenv("CCKB_DATA_DIR", str(ui_data_dir))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield ui_data_dir
+    try:
+        state.knowledge_base().close()
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        mp.undo()
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(str(APP), default_timeout=120)
+
+
+def submit_profile(at: AppTest) -> AppTest:
+    at.run()
+    at.selectbox(key="pf_nationality").set_value(PROFILE["nationality"])
+    at.multiselect(key="pf_third_countries").set_value(PROFILE["third_countries"])
+    at.text_input(key="pf_sexual_orientation").input(PROFILE["sexual_orientation"])
+    at.text_area(key="pf_narrative").input(PROFILE["narrative"])
+    next(b for b in at.button if b.label == "Find evidence").click()
+    return at.run()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_launches(app_env: Path, page: str) -> None:
+    at = new_app()
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title, f"{page} rendered no title"
+
+
+def test_browse_shows_counts_chart_and_network(app_env: Path) -> None:
+    at = new_app()
+    at.run()
+    at.switch_page("pages/browse.py").run()
+    assert not at.exception
+    assert at.dataframe, "no counts table"
+    charts = at.get("vega_lite_chart")
+    assert len(charts) >= 2, "expected the timeline chart and the network view"
+    for by in ("Risk factor", "Actor", "Source"):
+        at.radio(key="browse_by").set_value(by).run()
+        assert not at.exception, by
+    at.radio(key="browse_by").set_value("Country").run()
+    at.selectbox(key="browse_doc").set_value(at.selectbox(key="browse_doc").options[0]).run()
+    assert not at.exception
+
+
+def test_profile_submit_evidence_select_export(app_env: Path) -> None:
+    at = new_app()
+    submit_profile(at)  # warm-up: the model and graph are loaded once per process
+    started = time.perf_counter()
+    submit_profile(new_app())
+    warm = time.perf_counter() - started
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state[state.RESULTS]["countries"], "no results after submit"
+    assert warm < 2.0, f"results took {warm:.2f} s with a warm model and graph"
+
+    at.switch_page("pages/evidence.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t.label for t in at.tabs] == ["HN", "GT"]
+    at.switch_page("pages/profile.py").run()
+    assert at.selectbox(key="pf_nationality").value == PROFILE["nationality"]
+    assert at.text_area(key="pf_narrative").value == PROFILE["narrative"]
+    at.switch_page("pages/evidence.py").run()
+    html = "\n".join(m.value for m in at.markdown)
+    assert "<mark>" in html, "no highlighted terms"
+    assert SCRIPT not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<b>bold</b>" not in html and "&lt;b&gt;bold&lt;/b&gt;" in html
+
+    boxes = [c for c in at.checkbox if c.key and c.key.startswith("sel_")]
+    assert len(boxes) >= 2
+    boxes[0].check().run()
+    boxes[1].check().run()
+    assert len(at.session_state[state.SELECTED]) == 2
+
+    at.switch_page("pages/bundle.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.text_input(key="cap_respondent").input("J. Doe").run()
+    first = list(at.session_state[state.SELECTED])
+    at.button(key=f"down_{first[0]}").click().run()
+    assert at.session_state[state.SELECTED] == first[::-1]
+    next(b for b in at.button if b.label == "Build the bundle").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    files = at.session_state[state.EXPORT]
+    assert set(files) == {"pdf", "docx", "csv", "json"}
+    assert files["pdf"].startswith(b"%PDF") and files["docx"].startswith(b"PK")
+    assert len(at.get("download_button")) == 4
+    assert len(PdfReader(io.BytesIO(files["pdf"])).pages) >= 2
+
+
+def test_invalid_profile_names_the_field(app_env: Path) -> None:
+    at = new_app()
+    at.run()
+    next(b for b in at.button if b.label == "Find evidence").click().run()
+    assert at.error and "nationality" in at.error[0].value
+    assert at.session_state[state.RESULTS] is None
+
+
+def test_sources_show_freshness_and_last_run_failures(app_env: Path) -> None:
+    log = app_env / "runs" / "last.json"
+    log.parent.mkdir(exist_ok=True)
+    log.write_text('{"ok": false, "sources": [{"source": "state_hrr", "failures": '
+                   '[{"url": "https://example.org/x", "reason": "HTTP 500"}]}]}')
+    try:
+        at = new_app()
+        at.run()
+        at.switch_page("pages/sources.py").run()
+        assert not at.exception
+        assert "freshness" in at.dataframe[0].value.columns
+        assert at.error and "1 failure" in at.error[0].value
+    finally:
+        log.unlink()

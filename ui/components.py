@@ -1,0 +1,96 @@
+"""Rendering pieces shared by the pages: applicability, gaps and one evidence card.
+
+Every piece of crawled or registry text reaches the browser either through `html.escape`
+(inside `unsafe_allow_html` blocks) or through Streamlit's own escaping (plain `st.write`).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import streamlit as st
+
+from core.taxonomy import Taxonomy
+from ui import state
+from ui.highlight import highlight, item_patterns
+
+CARD_CSS = """<style>
+.cckb-quote {border-left: 4px solid #b0b8c4; padding: .4rem .8rem; margin: .3rem 0;
+  background: rgba(128,128,128,.06); white-space: normal;}
+.cckb-quote mark {background: #ffe58a; padding: 0 .1rem;}
+</style>"""
+
+_COVERED = {True: "covered", False: "not covered", "unknown": "unknown"}
+_EXCLUDED = {True: "yes", False: "no", "unknown": "unknown"}
+
+
+def css() -> None:
+    st.markdown(CARD_CSS, unsafe_allow_html=True)
+
+
+def label(taxonomy: Taxonomy, kind: str, key: str) -> str:
+    """English label of a taxonomy id (falls back to the id)."""
+    items = {"element": taxonomy.legal_elements, "risk_factor": taxonomy.risk_factors}.get(kind)
+    for item in items or []:
+        if item.id == key:
+            return item.label.en
+    if kind == "actor":
+        return next((a.name for a in taxonomy.actors if a.id == key), key)
+    return key
+
+
+def applicability(answer: dict[str, Any]) -> None:
+    """(h)(2)(i)-(ii): does the agreement reach this client, with the registry's citations."""
+    status = answer.get("status") or "none recorded"
+    covered = _COVERED.get(answer.get("covered"), str(answer.get("covered", "unknown")))
+    excluded = _EXCLUDED.get(answer.get("excluded"), str(answer.get("excluded", "unknown")))
+    st.markdown(f"**Agreement:** `{answer.get('agreement') or '—'}` · status **{status}** · "
+                f"client nationality **{covered}** · excluded: **{excluded}**")
+    for reason in answer.get("reasons") or ([answer["reason"]] if answer.get("reason") else []):
+        st.markdown(f"- {html.escape(reason)}")
+    cites = answer.get("citations") or []
+    if cites:
+        st.caption("Citations: " + " · ".join(
+            f"[{html.escape(c.get('fact', 'source'))}]({c['url']})" for c in cites if c.get("url")))
+    exceptions = answer.get("exceptions") or []
+    if exceptions:
+        with st.expander(f"Exceptions ({len(exceptions)})"):
+            for e in exceptions:
+                link = f" — [source]({e['citation']})" if e.get("citation") else ""
+                st.markdown(f"- **{html.escape(e.get('kind', ''))}**: "
+                            f"{html.escape(e.get('value', ''))}{link}")
+
+
+def gaps(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        st.success("Every legal element has at least two client-relevant passages.")
+        return
+    st.warning("Gaps — elements with no or weak evidence about people like this client: " +
+               "; ".join(f"{g['label']} ({g['strength']}, {g['evidence_count']})" for g in rows))
+
+
+def evidence_card(item: dict[str, Any], taxonomy: Taxonomy, key: str) -> None:
+    """One quoted passage with provenance, corroboration, why it ranked, and a select box."""
+    with st.container(border=True):
+        pattern = item_patterns(taxonomy, item.get("risk_factors", []), item.get("elements", []))
+        st.markdown(f'<div class="cckb-quote">{highlight(item["text"], pattern)}</div>',
+                    unsafe_allow_html=True)
+        title = html.escape(item.get("title") or "untitled").replace("[", "\\[")
+        st.markdown(f"**{html.escape(item.get('publisher') or '')}** — [{title}]"
+                    f"({item['document_url']}) · published {item.get('published') or 'n.d.'}"
+                    + (f" · ⚠ {html.escape(item['age_note'])}" if item.get("stale") else ""))
+        tags = [label(taxonomy, "element", e) for e in item.get("elements", [])]
+        tags += [label(taxonomy, "risk_factor", r) for r in item.get("risk_factors", [])]
+        if tags:
+            st.caption(" · ".join(tags))
+        if item.get("why"):
+            st.caption(f"Why: {item['why']}")
+        corroborating = item.get("corroborating") or []
+        if corroborating:
+            st.caption("Corroborated by: " + "; ".join(
+                f"[{html.escape(c.get('publisher') or c['document_url'])}]({c['document_url']})"
+                f" ({c.get('published') or 'n.d.'})" for c in corroborating))
+        on = item["passage_id"] in state.selected()
+        st.checkbox("Select for the exhibit bundle", value=on, key=key,
+                    on_change=lambda: state.toggle(item, bool(st.session_state[key])))
