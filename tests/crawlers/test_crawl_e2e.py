@@ -18,7 +18,9 @@ pytestmark = pytest.mark.slow
 ARGS = ["--country", "HN", "--country", "GT"]
 CRHRP = "https://www.state.gov/reports/{}-country-reports-on-human-rights-practices/{}/"
 EXPECTED = {"usdos_crhrp": 4, "federal_register": 2, "govuk_cpin": 1, "reliefweb": 2,
-            "hrw_world_report": 4, "freedomhouse_fiw": 4}
+            "hrw_world_report": 4, "freedomhouse_fiw": 4,
+            "amnesty_report": 2, "usdos_irf": 4,
+            "unhcr_help": 2}
 
 
 @pytest.fixture(scope="module")

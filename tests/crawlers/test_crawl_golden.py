@@ -17,12 +17,15 @@ import pytest
 from scrapy.http import HtmlResponse, Response, TextResponse
 
 from crawlers.pages import (
+    amnesty_report,
     federal_register,
     freedomhouse_fiw,
     govuk_cpin,
     hrw_world_report,
     reliefweb,
+    unhcr_help,
     usdos_crhrp,
+    usdos_irf,
 )
 from crawlers.source_config import load_source
 
@@ -134,3 +137,38 @@ def test_freedomhouse_fiw(year: int, slug: str, iso2: str) -> None:
     item = freedomhouse_fiw.parse(resp, source=source, iso2=iso2, year=year,
                                   edition_note=edition.note)
     check("freedomhouse_fiw", rel, item)
+
+
+@pytest.mark.parametrize("slug,iso2", [("honduras", "HN"), ("guatemala", "GT")])
+def test_amnesty_report(slug: str, iso2: str) -> None:
+    source = load_source("amnesty_report")
+    rel = f"en/location/americas/central-america-and-the-caribbean/{slug}/report-{slug}/index.html"
+    item = amnesty_report.parse(response("amnesty_report", rel), source=source, iso2=iso2)
+    assert item["edition_note"].startswith("Amnesty International Report 2024/2025")
+    check("amnesty_report", rel, item)
+
+
+@pytest.mark.parametrize("year,slug,iso2", [(2022, "honduras", "HN"), (2023, "guatemala", "GT")])
+def test_usdos_irf(year: int, slug: str, iso2: str) -> None:
+    source = load_source("usdos_irf")
+    edition = next(e for e in source.editions if e.year == year)
+    rel = f"reports/{year}-report-on-international-religious-freedom/{slug}/index.html"
+    item = usdos_irf.parse(response("usdos_irf", rel), source=source, iso2=iso2, year=year,
+                           edition_note=edition.note)
+    assert item["title"].startswith(f"{year} Report on International Religious Freedom: ")
+    check("usdos_irf", rel, item)
+
+
+UNHCR_HELP = {"HN": ("honduras", "como-solicitar-asilo/como-solicitar-la-condicion-de-refugiado"),
+              "GT": ("guatemala", "como-solicitar-la-condicion-de-refugiado-en-guatemala")}
+
+
+@pytest.mark.parametrize("iso2", sorted(UNHCR_HELP))
+def test_unhcr_help(iso2: str) -> None:
+    slug, page = UNHCR_HELP[iso2]
+    keywords = list(load_source("unhcr_help").params["link_keywords"])
+    links = unhcr_help.asylum_links(response("unhcr_help", f"{slug}/index.html"), slug, keywords)
+    assert links == [f"https://help.unhcr.org/{slug}/{page}/"]
+    rel = f"{slug}/{page}/index.html"
+    item = unhcr_help.parse(response("unhcr_help", rel), iso2=iso2, country=slug.title())
+    check("unhcr_help", rel, item)

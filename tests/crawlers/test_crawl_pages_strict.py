@@ -6,12 +6,15 @@ import pytest
 from scrapy.http import HtmlResponse, TextResponse
 
 from crawlers.pages import (
+    amnesty_report,
     federal_register,
     freedomhouse_fiw,
     govuk_cpin,
     hrw_world_report,
     reliefweb,
+    unhcr_help,
     usdos_crhrp,
+    usdos_irf,
 )
 from crawlers.pages.base import PageError
 from crawlers.source_config import load_source
@@ -96,3 +99,35 @@ def test_freedomhouse_page_without_indicators_raises() -> None:
     with pytest.raises(PageError, match="A1-G4"):
         freedomhouse_fiw.parse(html(body, url), source=load_source("freedomhouse_fiw"),
                                iso2="HN", year=2025, edition_note=None)
+
+
+def test_amnesty_page_without_a_report_year_raises() -> None:
+    url = ("https://www.amnesty.org/en/location/americas/central-america-and-the-caribbean/"
+           "honduras/report-honduras/")
+    source = load_source("amnesty_report")
+    body = "<h1>Honduras</h1><div class='article-content'><p>a</p><p>b</p></div>"
+    with pytest.raises(PageError, match="no report year"):
+        amnesty_report.parse(html(body, url), source=source, iso2="HN")
+    with pytest.raises(PageError, match="report body"):
+        amnesty_report.parse(html("<h1>Honduras 2024</h1><p>x</p>", url), source=source,
+                             iso2="HN")
+
+
+def test_irf_parser_refuses_a_human_rights_report_page() -> None:
+    url = "https://www.state.gov/reports/2023-report-on-international-religious-freedom/honduras/"
+    body = ("<h1>Honduras</h1><section class='entry-content'><h2>Executive Summary</h2>"
+            "<h2>Section 1. Respect for the Integrity of the Person</h2></section>")
+    with pytest.raises(PageError, match="Religious Demography"):
+        usdos_irf.parse(html(body, url), source=load_source("usdos_irf"), iso2="HN", year=2023,
+                        edition_note=None)
+
+
+def test_unhcr_help_home_without_asylum_links_raises() -> None:
+    url = "https://help.unhcr.org/honduras/"
+    body = ("<a href='https://help.unhcr.org/honduras/contactanos/'>Contacto</a>"
+            "<a href='https://help.unhcr.org/guatemala/como-solicitar-asilo/'>GT</a>")
+    with pytest.raises(PageError, match="no link to an asylum page"):
+        unhcr_help.asylum_links(html(body, url), "honduras", ["asilo"])
+    with pytest.raises(PageError, match="page heading"):
+        unhcr_help.parse(html("<div class='entry-content'><p>x</p></div>", url), iso2="HN",
+                         country="Honduras")

@@ -32,5 +32,6 @@ def test_unknown_source_is_refused_before_crawling(capsys) -> None:
 def test_scrapy_list_from_the_repo_root() -> None:
     out = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=ROOT,
                          capture_output=True, text=True, timeout=120, check=True).stdout
-    assert out.split() == ["federal_register", "freedomhouse_fiw", "govuk_cpin",
-                           "hrw_world_report", "reliefweb", "usdos_crhrp"]
+    assert out.split() == ["amnesty_report", "federal_register", "freedomhouse_fiw",
+                           "govuk_cpin", "hrw_world_report", "reliefweb", "unhcr_help",
+                           "usdos_crhrp", "usdos_irf"]
