@@ -275,7 +275,9 @@ def _fallback_blocks(soup: BeautifulSoup) -> list[Block]:
     """Walk <main>/<article>/<body> minus chrome; trusts authors who mark their content."""
     root = soup.find("main") or soup.find("article") or soup.body or soup
     for tag in root.find_all(True):
-        if tag.decomposed or not isinstance(tag.attrs, dict):
+        # not `tag.decomposed`: on a live tag bs4 resolves it through Tag.__getattr__, i.e. a
+        # search of the whole subtree per tag (quadratic: minutes on deeply nested HTML)
+        if vars(tag).get("_decomposed") or not isinstance(tag.attrs, dict):
             continue
         marks = " ".join([tag.get("id") or "", *(tag.get("class") or []), tag.get("role") or ""])
         if _BOILER.search(marks) or tag.get("role") in ("navigation", "banner", "contentinfo"):

@@ -72,6 +72,8 @@ def _jsonl_item(raw: bytes) -> DocumentItem | CckbError:
         return ValidationError(f"not UTF-8 at byte {exc.start}")
     except json.JSONDecodeError as exc:
         return ValidationError(f"invalid JSON: {exc.msg} (column {exc.colno})")
+    except RecursionError:  # json.loads recurses per nesting level; it must not stop the batch
+        return ValidationError("invalid JSON: nested too deeply")
     if not isinstance(obj, dict):
         return ValidationError("a JSONL line must be a JSON object")
     unknown = set(obj) - JSONL_FIELDS
@@ -101,7 +103,7 @@ def _file_item(path: Path, defaults: dict) -> DocumentItem | CckbError:
     if sidecar.exists():
         try:
             meta.update(json.loads(sidecar.read_text("utf-8")))
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             return ValidationError(f"unreadable metadata file {sidecar.name}: {exc}")
     meta.setdefault("url", path.resolve().as_uri())
     meta.setdefault("title", path.stem.replace("_", " "))

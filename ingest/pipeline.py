@@ -138,6 +138,11 @@ class Ingestor:
         rows = self.store.execute(Q.document_state(doc_id))
         if not rows or rows[0]["sha256"] != sha or rows[0]["pipeline"] != self.pipeline_version:
             return None
+        # A crash between the graph write and the archive record leaves the graph current but
+        # the record missing (or stale): redo the document so the record is written.
+        record = self.archive.get_record(doc_id)
+        if record is None or record.get("sha256") != sha:
+            return None
         counts = LoadCounts()
         counts.add("Document", "noop")
         counts.add("Passage", "noop", int(rows[0]["passages"]))

@@ -1,0 +1,56 @@
+"""Damaged inputs never stop an import: each becomes a reported failure naming its file.
+
+Why: `cckb import` runs over folders of files nobody vetted. Seeded mutations of valid HTML,
+PDF, JSONL and TXT (the bench's mutators, `bench/fuzz.py`) go through extraction (~100) and
+through `iter_items` + the whole ingestor (~20); afterwards graph and archive must agree.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from pathlib import Path
+
+from bench import fuzz
+from ingest.files import iter_items
+from ingest.kb import KnowledgeBase
+
+
+def test_extract_survives_mutations() -> None:
+    logging.disable(logging.CRITICAL)
+    try:
+        out = fuzz.fuzz_extract(fuzz.mutated(random.Random(7), 100))
+    finally:
+        logging.disable(logging.NOTSET)
+    assert out.defects == [], out.summary()
+    assert out.ok and out.failed  # both outcomes were exercised
+
+
+def test_ingestor_survives_mutations(fast_kb: KnowledgeBase, tmp_path: Path) -> None:
+    out = fuzz.fuzz_ingest(fast_kb, tmp_path / "in", fuzz.mutated(random.Random(11), 20))
+    assert out.defects == [], out.summary()
+    assert out.ok >= 1  # at least the good JSONL line went in
+
+
+def test_deeply_nested_jsonl_line_is_a_reported_failure(tmp_path: Path) -> None:
+    """json.loads raises RecursionError (not a ValueError) on deep nesting."""
+    src = tmp_path / "deep.jsonl"
+    src.write_text('{"url": "https://x.org/a", "title": ' + "[" * 100_000 + "\n")
+    [(where, item)] = list(iter_items([src]))
+    assert where == f"{src}:1" and "nested too deeply" in str(item)
+
+
+def test_deeply_nested_html_fails_fast() -> None:
+    """Used to take minutes (a subtree search per tag) before failing."""
+    import time
+
+    from core.errors import ExtractionError
+    from ingest.extract import extract
+
+    html = ("<div>" * 20_000 + "<p>Gangs extorted bus drivers in Honduras.</p>").encode()
+    t0 = time.monotonic()
+    try:
+        extract(html, "html")
+    except ExtractionError:
+        pass
+    assert time.monotonic() - t0 < 10
