@@ -1,4 +1,4 @@
-"""One small knowledge base for the UI tests, built through the real ingest path and model."""
+"""The UI tests' knowledge base (tests/small_kb.py), closed again before the app opens it."""
 
 from __future__ import annotations
 
@@ -7,42 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from core.models import DocumentItem
-from core.settings import load_settings
-from ingest.kb import KnowledgeBase
+from tests.small_kb import SCRIPT, open_small_kb
+
+__all__ = ["APP", "PROFILE", "ROOT", "SCRIPT"]
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "ui" / "app.py"
-SCRIPT = "<script>alert(1)</script>"
-STATE = "U.S. Department of State"
-DOCS = [
-    DocumentItem(
-        url="https://example.org/hn-2023", title="Honduras 2023 Human Rights Report",
-        publisher=STATE, countries=["HN"], published="2024-04-22", language="en",
-        text="SEXUAL ORIENTATION\n\nCivil society groups reported 47 killings of lesbian, gay, "
-             "bisexual and transgender persons during the year.\n\nPolice rarely investigated "
-             "these hate crimes, and transgender women were beaten by gang members because of "
-             "their gender identity.\n\nGANGS\n\nGangs such as MS-13 extorted bus drivers in "
-             "San Pedro Sula and Tegucigalpa and threatened gay men who refused to pay."),
-    DocumentItem(
-        url="https://example.org/hn-es", title="Informe sobre personas LGBTI en Honduras",
-        publisher="CIDH", countries=["HN"], published="2023-11-02", language="es",
-        text="La Comisión registró asesinatos de personas LGBTI en Honduras, en particular de "
-             "mujeres trans.\n\nLa impunidad de estos crímenes de odio por su orientación sexual "
-             "o identidad de género es casi total."),
-    DocumentItem(
-        url="https://example.org/gt-2023", title="Guatemala <b>2023</b> report",
-        publisher="Example <Watch>", countries=["GT"], published="2024-04-22", language="en",
-        text="Venezuelan migrants in Guatemala reported xenophobic insults and <b>bold</b> "
-             "threats from gang members.\n\nA website quoted the payload "
-             f"{SCRIPT} used by attackers against a refugee organisation that helps gay "
-             "asylum seekers, and police officers extorted migrants at checkpoints."),
-    DocumentItem(
-        url="https://example.org/gt-2019", title="Guatemala 2019 Human Rights Report",
-        publisher=STATE, countries=["GT"], published="2020-03-11", language="en",
-        text="LGBTI persons in Guatemala suffered violence and killings, and transgender women "
-             "were attacked by gang members, with little police investigation."),
-]
 PROFILE = {"nationality": "VE", "third_countries": ["HN", "GT"], "sexual_orientation": "gay",
            "narrative": "He was beaten by gang members because he is gay."}
 
@@ -52,8 +22,5 @@ def ui_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The data directory of a freshly ingested KB; the ingest connection is closed again so
     the app under test opens its own, as it would in production."""
     data_dir = tmp_path_factory.mktemp("ui-kb")
-    with KnowledgeBase.open(load_settings({"CCKB_DATA_DIR": str(data_dir)})) as kb:
-        kb.init()
-        for item in DOCS:
-            kb.ingestor.ingest_item(item)
+    open_small_kb(data_dir).close()
     yield data_dir

@@ -1,0 +1,54 @@
+"""The small knowledge base the exhibit and UI tests share: four documents (English, Spanish, a
+hostile title, an old report) put through the real ingest path and embedding model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.models import DocumentItem
+from core.settings import load_settings
+from ingest.kb import KnowledgeBase
+
+SCRIPT = "<script>alert(1)</script>"
+STATE = "U.S. Department of State"
+DOCS = [
+    DocumentItem(
+        url="https://example.org/hn-2023", title="Honduras 2023 Human Rights Report",
+        publisher=STATE, countries=["HN"], published="2024-04-22", language="en",
+        text="SEXUAL ORIENTATION\n\nCivil society groups reported 47 killings of lesbian, gay, "
+             "bisexual and transgender persons during the year.\n\nPolice rarely investigated "
+             "these hate crimes, and transgender women were beaten by gang members because of "
+             "their gender identity.\n\nGANGS\n\nGangs such as MS-13 extorted bus drivers in "
+             "San Pedro Sula and Tegucigalpa and threatened gay men who refused to pay."),
+    DocumentItem(
+        url="https://example.org/hn-es", title="Informe sobre personas LGBTI en Honduras",
+        publisher="CIDH", countries=["HN"], published="2023-11-02", language="es",
+        text="La Comisión registró asesinatos de personas LGBTI en Honduras, en particular de "
+             "mujeres trans.\n\nLa impunidad de estos crímenes de odio por su orientación sexual "
+             "o identidad de género es casi total."),
+    DocumentItem(
+        url="https://example.org/gt-2023", title="Guatemala <b>2023</b> report",
+        publisher="Example <Watch>", countries=["GT"], published="2024-04-22", language="en",
+        text="Venezuelan migrants in Guatemala reported xenophobic insults and <b>bold</b> "
+             "threats from gang members.\n\nA website quoted the payload "
+             f"{SCRIPT} used by attackers against a refugee organisation that helps gay "
+             "asylum seekers, and police officers extorted migrants at checkpoints."),
+    DocumentItem(
+        url="https://example.org/gt-2019", title="Guatemala 2019 Human Rights Report",
+        publisher=STATE, countries=["GT"], published="2020-03-11", language="en",
+        text="LGBTI persons in Guatemala suffered violence and killings, and transgender women "
+             "were attacked by gang members, with little police investigation."),
+]
+
+
+def open_small_kb(data_dir: Path, docs: list[DocumentItem] = DOCS) -> KnowledgeBase:
+    """An open knowledge base in `data_dir` holding `docs`; the caller closes it."""
+    kb = KnowledgeBase.open(load_settings({"CCKB_DATA_DIR": str(data_dir)}))
+    try:
+        kb.init()
+        for item in docs:
+            kb.ingestor.ingest_item(item)
+    except BaseException:
+        kb.close()
+        raise
+    return kb
