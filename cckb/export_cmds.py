@@ -40,19 +40,36 @@ def _passage_ids(kb: object, passages: str | None, from_search: Path | None,
     return ids_from_search(found, top)
 
 
+def parse_descriptions(pairs: list[str]) -> dict[str, str]:
+    """`--describe KEY=TEXT` options as a mapping; a malformed or repeated key is an error."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        key, text = key.strip(), text.strip()
+        if not sep or not key or not text:
+            raise ValidationError(f"--describe expects KEY=TEXT, got {pair[:80]!r}")
+        if key in out:
+            raise ValidationError(f"--describe given twice for {key!r}")
+        out[key] = text
+    return out
+
+
 def run_export(passages: str | None, from_search: Path | None, profile: Path | None,
                countries: list[str], top: int, outputs: dict[str, Path | None],
-               caption: dict[str, str], full_text: bool) -> int:
+               caption: dict[str, str], full_text: bool, title: str | None = None,
+               describe: list[str] | None = None) -> int:
     """Build and write the bundle; returns the process exit code."""
     from exhibits.export import Outputs, export_bundle
     from exhibits.model import Caption
     from ingest.kb import KnowledgeBase
 
     try:
+        descriptions = parse_descriptions(describe or [])
         with KnowledgeBase.open() as kb:
             ids = _passage_ids(kb, passages, from_search, profile, countries, top)
             out = Outputs(**outputs)  # type: ignore[arg-type]
-            bundle = export_bundle(kb, ids, out, Caption(**caption), full_text)
+            bundle = export_bundle(kb, ids, out, Caption(**caption), full_text, title,
+                                   descriptions)
     except ValidationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return USAGE_ERROR

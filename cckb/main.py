@@ -136,6 +136,10 @@ def export(
     respondent: Annotated[str, typer.Option(help="Caption: respondent's name.")] = "",
     a_number: Annotated[str, typer.Option(help="Caption: A-number.")] = "",
     court: Annotated[str, typer.Option(help="Caption: immigration court.")] = "",
+    title: Annotated[str | None, typer.Option(help="Title of the bundle's cover page.")] = None,
+    describe: Annotated[list[str] | None, typer.Option(
+        "--describe", help="KEY=TEXT: table-of-contents description of one exhibit; KEY is its "
+        "tab letter (A, B, ...), document URL or document id. Repeatable.")] = None,
 ) -> None:
     """Court-ready exhibit bundle (PDF) of archived passages, with optional companions."""
     from cckb.export_cmds import run_export
@@ -143,7 +147,7 @@ def export(
     code = run_export(passages, from_search, profile, country or [], top,
                       {"pdf": out, "docx": docx, "csv": csv, "json": json_out},
                       {"respondent": respondent, "a_number": a_number, "court": court},
-                      full_text)
+                      full_text, title, describe or [])
     if code:
         raise typer.Exit(code)
 

@@ -32,8 +32,9 @@ def build_bundle(kb: KBLike, passage_ids: list[str],
                  ) -> Bundle:
     """Exhibits in the order their documents first appear in `passage_ids`.
 
-    `descriptions` maps a document id to the description printed in the table of contents
-    (default: the document title).
+    `descriptions` sets the description printed in the table of contents (default: the
+    document title) per exhibit, keyed by its tab letter ("A"), document URL or document id;
+    a key that names no exhibit is an error, so a typo never silently drops a description.
     """
     ids = list(dict.fromkeys(pid.strip() for pid in passage_ids if pid.strip()))
     if not ids:
@@ -45,14 +46,22 @@ def build_bundle(kb: KBLike, passage_ids: list[str],
     by_doc: dict[str, list[dict[str, Any]]] = {}
     for pid in ids:
         by_doc.setdefault(rows[pid]["doc_id"], []).append(rows[pid])
+    wanted = {key.strip(): value.strip() for key, value in (descriptions or {}).items()}
+    docs = [_document(doc_rows[0]) for doc_rows in by_doc.values()]
+    keys = [(tab_letter(i), doc.url, doc.id) for i, doc in enumerate(docs)]
+    unknown = sorted(set(wanted) - {key for triple in keys for key in triple})
+    if unknown:
+        raise ValidationError(f"description for no exhibit in this bundle: {', '.join(unknown)} "
+                              "(use the tab letter, the document URL or the document id)")
+    if any(not value for value in wanted.values()):
+        raise ValidationError("an exhibit description must not be empty")
     exhibits = []
-    for index, doc_rows in enumerate(by_doc.values()):
-        doc = _document(doc_rows[0])
+    for doc, doc_rows, (tab, url, doc_id) in zip(docs, by_doc.values(), keys, strict=True):
         text, extracted = source_text(kb.archive, doc)
         passages = sorted((_passage(row, text, extracted) for row in doc_rows),
                           key=lambda p: p.start)
-        description = (descriptions or {}).get(doc.id) or doc.title
-        exhibits.append(Exhibit(tab_letter(index), description, doc, passages, text))
+        description = wanted.get(tab) or wanted.get(url) or wanted.get(doc_id) or doc.title
+        exhibits.append(Exhibit(tab, description, doc, passages, text))
     bundle = Bundle(exhibits)
     if title:
         bundle.title = title

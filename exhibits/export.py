@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,9 +27,10 @@ class Outputs:
 
 def export_bundle(kb: Any, passage_ids: list[str], outputs: Outputs,
                   caption: Caption | None = None, full_text: bool = False,
-                  title: str | None = None) -> Bundle:
+                  title: str | None = None,
+                  descriptions: Mapping[str, str] | None = None) -> Bundle:
     """Build the bundle from the graph and archive, render the PDF, then the companions."""
-    bundle = build_bundle(kb, passage_ids, title=title)
+    bundle = build_bundle(kb, passage_ids, descriptions, title)
     outputs.written.append(render_pdf(bundle, outputs.pdf, caption, full_text))
     if outputs.docx:
         labels = {e.id: e.label.en for e in kb.taxonomy.legal_elements}

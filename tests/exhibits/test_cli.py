@@ -78,3 +78,42 @@ def test_verify_needs_a_target_and_keeps_archive_mode(tmp_path: Path) -> None:
     assert runner.invoke(app, ["verify", str(tmp_path / "missing.pdf")]).exit_code == 2
     archive = runner.invoke(app, ["verify", "--archive"])
     assert archive.exit_code == 0 and "archive: 0 problem(s)" in archive.output
+
+
+def test_describe_replaces_table_of_contents_entries(passages, tmp_path: Path) -> None:
+    out = tmp_path / "d.pdf"
+    url = "https://example.org/hn-es"
+    result = runner.invoke(app, [
+        "export", "--passages", ",".join(_ids(passages)), "--out", str(out),
+        "--title", "Country conditions: Honduras and Guatemala",
+        "--describe", "A=State Department 2023 report on Honduras, LGBTQI+ section",
+        "--describe", f"{url}=IACHR report on LGBTI killings in Honduras (Spanish)"])
+    assert result.exit_code == 0, result.output
+    assert "State Department 2023 report on Honduras, LGBTQI+ section" in result.output
+    assert "IACHR report on LGBTI killings" in result.output
+    assert "Guatemala <b>2023</b> report" in result.output  # C keeps its document title
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(out).pages)
+    assert "COUNTRY CONDITIONS: HONDURAS AND GUATEMALA" in text  # the cover sets it in capitals
+    assert "IACHR report on LGBTI killings in Honduras" in text
+    assert runner.invoke(app, ["verify", str(out)]).exit_code == 0
+
+
+@pytest.mark.parametrize(("describe", "message"), [
+    ("Z=no such exhibit", "description for no exhibit in this bundle: Z"),
+    ("A", "--describe expects KEY=TEXT"),
+    ("A=  ", "--describe expects KEY=TEXT"),
+])
+def test_describe_errors_name_the_problem(passages, tmp_path: Path, describe: str,
+                                          message: str) -> None:
+    out = tmp_path / "bad.pdf"
+    result = runner.invoke(app, ["export", "--passages", ",".join(_ids(passages)),
+                                 "--out", str(out), "--describe", describe])
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert not out.exists()  # nothing half-written
+
+
+def test_describe_twice_for_one_exhibit_is_refused(passages, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["export", "--passages", _ids(passages)[0], "--out",
+                                 str(tmp_path / "t.pdf"), "--describe", "A=one",
+                                 "--describe", "A=two"])
+    assert result.exit_code == 2 and "given twice for 'A'" in result.output
