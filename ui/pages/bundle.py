@@ -6,6 +6,7 @@ the bytes and the caption live in this session's memory only.
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from pathlib import Path
 
@@ -24,10 +25,12 @@ FORMATS = {"pdf": "application/pdf",
            "csv": "text/csv", "json": "application/json"}
 
 
-def export(ids: list[str], caption: Caption, full_text: bool) -> dict[str, bytes]:
+def export(ids: list[str], caption: Caption, full_text: bool, title: str | None = None,
+           descriptions: dict[str, str] | None = None) -> dict[str, bytes]:
     with tempfile.TemporaryDirectory(prefix="cckb-bundle-") as tmp:
         paths = {fmt: Path(tmp) / f"bundle.{fmt}" for fmt in FORMATS}
-        export_bundle(state.knowledge_base(), ids, Outputs(**paths), caption, full_text)
+        export_bundle(state.knowledge_base(), ids, Outputs(**paths), caption, full_text,
+                      title or None, descriptions)
         return {fmt: path.read_bytes() for fmt, path in paths.items()}
 
 
@@ -47,13 +50,20 @@ def selection() -> None:
                        {"passage_id": pid}, False), help="Remove")
 
 
-def planned() -> None:
-    """The exhibit tabs this order produces: one per document, in first-seen order."""
+def planned() -> dict[str, str]:
+    """The exhibit tabs this order produces (one per document, in first-seen order), each with
+    an editable table-of-contents description; returns the edited ones by document URL."""
     items = st.session_state.get(state.ITEMS, {})
     docs = dict.fromkeys((items[p].get("document_url"), items[p].get("title"))
                          for p in state.selected() if p in items)
-    for i, (_, title) in enumerate(docs):
-        st.text(f"Exhibit {tab_letter(i)}: {title}")
+    edited: dict[str, str] = {}
+    for i, (url, title) in enumerate(docs):
+        key = "desc_" + hashlib.sha256((url or "").encode()).hexdigest()[:16]
+        text = st.text_input(f"Exhibit {tab_letter(i)}", value=title or "", key=key,
+                             help="Description printed in the table of contents.")
+        if url and text.strip() and text.strip() != (title or "").strip():
+            edited[url] = text.strip()
+    return edited
 
 
 def caption_form() -> Caption:
@@ -75,14 +85,17 @@ def main() -> None:
     st.caption("Exhibits follow the order of their documents' first passage below.")
     selection()
     st.subheader("Exhibits")
-    planned()
+    descriptions = planned()
     st.subheader("Caption (printed on the cover; kept in this session only)")
     caption = caption_form()
+    title = st.text_input("Cover title", value="", key="cover_title",
+                          placeholder="Respondent's Submission of Country Conditions Evidence")
     full_text = st.checkbox("Whole documents instead of a window around each passage")
     if st.button("Build the bundle", type="primary"):
         try:
             with st.spinner("Rendering…"):
-                st.session_state[state.EXPORT] = export(ids, caption, full_text)
+                st.session_state[state.EXPORT] = export(ids, caption, full_text, title,
+                                                        descriptions)
         except CckbError as exc:
             st.error(str(exc))
     files = st.session_state.get(state.EXPORT) or {}
