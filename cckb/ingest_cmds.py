@@ -61,18 +61,6 @@ def import_paths(paths: list[Path], country: list[str], publisher: str | None,
     raise typer.Exit(0 if report.ok else 1)
 
 
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample" / "mirror"
-
-
-def import_sample() -> bool:
-    """Import the bundled sample mirror (a noop when it is already in the knowledge base)."""
-    from ingest.files import iter_items
-
-    report = run_ingest(lambda kb: iter_items([SAMPLE], {"source_id": "sample"},
-                                              kb.ingestor.max_bytes), "sample")
-    return report.ok
-
-
 def rebuild() -> None:
     from graph.queries import delete_all
     from ingest.rebuild import archived_items

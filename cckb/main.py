@@ -68,20 +68,35 @@ def crawl(
     country: Annotated[list[str] | None, typer.Option(
         "--country", help="ISO2 code(s) (default: CCKB_COUNTRIES).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    seeds: Annotated[Path | None, typer.Option(
+        "--seeds", help="File of seed URLs (one per line, or JSON lines with url, source, "
+                        "country, edition_note): fetched and parsed by their source's spider.")
+    ] = None,
+    with_generated: Annotated[bool, typer.Option(
+        "--with-generated", help="With --seeds: also crawl the URLs the spiders generate.")
+    ] = False,
 ) -> None:
     """Run the Scrapy spiders; each document goes through the same ingest path as `import`."""
     from crawlers.run import crawl as run_crawl
+    from crawlers.run import read_seeds
 
     try:
-        summary = run_crawl(source or None, [c.upper() for c in country] if country else None)
+        seed_list = read_seeds(seeds) if seeds else None
+        summary = run_crawl(source or None, [c.upper() for c in country] if country else None,
+                            seeds=seed_list, seeds_only=not with_generated)
     except CckbError as exc:
         fail(str(exc), code=2)
-    report = json.dumps(summary.as_dict(), indent=1)
+    save_crawl_report(summary)
+    typer.echo(json.dumps(summary.as_dict(), indent=1) if as_json
+               else "\n".join(summary.lines()))
+    raise typer.Exit(0 if summary.ok else 1)
+
+
+def save_crawl_report(summary) -> None:  # noqa: ANN001 - crawlers.report.CrawlSummary
     runs = load_settings().data_path / "runs"
     runs.mkdir(parents=True, exist_ok=True)
-    (runs / "last.json").write_text(report)  # read by the UI's Sources page
-    typer.echo(report if as_json else "\n".join(summary.lines()))
-    raise typer.Exit(0 if summary.ok else 1)
+    # read by the UI's Sources page
+    (runs / "last.json").write_text(json.dumps(summary.as_dict(), indent=1))
 
 
 @app.command()
@@ -190,27 +205,43 @@ def search(
 
 
 @app.command()
-def demo(port: Annotated[int, typer.Option(help="UI port on 127.0.0.1.")] = 8501) -> None:
-    """The main job: build the knowledge base from the bundled sample, then start the UI."""
-    from cckb.ingest_cmds import import_sample
+def demo(port: Annotated[int, typer.Option(help="UI port on 127.0.0.1.")] = 8501,
+         recrawl: Annotated[bool, typer.Option(
+             help="Crawl the sample even when the knowledge base already holds it.")] = False,
+         ) -> None:
+    """The main job: crawl the bundled sample mirror through the spiders, then start the UI."""
+    from cckb.demo import build_sample
 
-    if not import_sample():
+    if not build_sample(recrawl=recrawl):
         raise typer.Exit(1)
     stats(as_json=False)
     ui(port)
 
 
 @app.command()
-def ui(port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8501) -> None:
+def ui(port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
+       host: Annotated[str, typer.Option(
+           help="Address to listen on. Keep the loopback default unless a proxy or container "
+                "port mapping (bound to the host's loopback) sits in front.")] = "127.0.0.1",
+       ) -> None:
     """Start the Streamlit UI on 127.0.0.1 (loopback only, no usage statistics)."""
+    import ipaddress
     import subprocess
     import sys
 
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        typer.secho(f"error: --host must be an IP address, got {host!r}", err=True, fg="red")
+        raise typer.Exit(2) from None
+    if not loopback:
+        typer.secho(f"warning: listening on {host}, not loopback: the UI has no login; anyone "
+                    "who can reach this address sees the knowledge base", err=True, fg="yellow")
     app_path = Path(__file__).resolve().parent.parent / "ui" / "app.py"
-    typer.echo(f"cckb UI at http://127.0.0.1:{port}  (Ctrl+C to stop)")
+    typer.echo(f"cckb UI at http://{host}:{port}  (Ctrl+C to stop)")
     try:
         code = subprocess.call([sys.executable, "-m", "streamlit", "run", str(app_path),
-                                "--server.address", "127.0.0.1", "--server.port", str(port),
+                                "--server.address", host, "--server.port", str(port),
                                 "--server.headless", "true",
                                 "--browser.gatherUsageStats", "false"])
     except KeyboardInterrupt:

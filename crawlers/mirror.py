@@ -1,9 +1,11 @@
 """A local mirror server: recorded pages under their real URL paths, on 127.0.0.1.
 
 Used by the end-to-end tests and the benchmark (with `CCKB_SOURCE_BASE_URL` pointing at it), and
-handy for re-crawling a saved copy of a site. The query string is ignored; a path ending in `/`
-or naming a directory serves its `index.html` / `index.json`. `routes` lets a test replace any
-path with a hostile behaviour (errors, stalls, oversized bodies, redirects).
+handy for re-crawling a saved copy of a site. A path ending in `/` or naming a directory serves
+its `index.html` / `index.json`. The query string is ignored unless a recording is saved as
+`<path>?<query>` (wget's naming; for sites that tell pages apart by query only, such as the IRB's
+`index.aspx?doc=N`). `routes` lets a test replace any path with a hostile behaviour (errors,
+stalls, oversized bodies, redirects).
 """
 
 from __future__ import annotations
@@ -62,6 +64,19 @@ class MirrorServer:
                 return target
         return None
 
+    def find_query(self, path: str, query: str) -> Path | None:
+        """A recording of this exact query (`index.aspx?doc=1` next to `index.aspx`)."""
+        if not query:
+            return None
+        for root in self.roots:
+            target = root / f"{path.lstrip('/')}?{query}"
+            try:
+                if target.is_file():
+                    return target
+            except OSError:  # e.g. a long API query: longer than any file name can be
+                continue
+        return None
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
@@ -70,14 +85,15 @@ class MirrorServer:
                 return
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-                path = urlsplit(self.path).path
+                split = urlsplit(self.path)
+                path = split.path
                 with server._lock:
                     server.hits[path] = server.hits.get(path, 0) + 1
                 if path == "/robots.txt":
                     return self.send_bytes(server.robots.encode(), "text/plain")
                 if path in server.routes:
                     return server.routes[path](self)
-                file = server.find(path)
+                file = server.find_query(path, split.query) or server.find(path)
                 if file is None:
                     return self.send_bytes(b"<h1>Not found</h1>", "text/html", status=404)
                 self.send_file(file)

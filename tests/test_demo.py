@@ -1,9 +1,11 @@
-"""The README's main job end to end: sample -> knowledge base -> UI on 127.0.0.1, then reuse."""
+"""The README's main job end to end: the sample mirror crawled through the spiders on 127.0.0.1
+-> knowledge base -> UI on 127.0.0.1, then a second run that reuses it; nothing left running."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -12,7 +14,23 @@ import time
 import urllib.request
 from pathlib import Path
 
+from core.settings import load_settings
+from ingest.kb import KnowledgeBase
+from retrieval.profile import parse_profile
+from retrieval.search import EvidenceSearch
+
 ROOT = Path(__file__).resolve().parent.parent
+MIRROR = ROOT / "data" / "sample" / "mirror"
+ACA = ["BZ", "EC", "GT", "HN", "PY", "UG", "SV"]
+# A sample client: a gay Venezuelan man threatened by colectivos, facing transfer to an ACA country.
+PROFILE = {"nationality": "VE", "third_countries": ACA, "sex": "male",
+           "sexual_orientation": "gay", "persecutor_at_home": "colectivos",
+           "narrative": "Colectivos beat me for being gay. I fear gangs, police abuse and being "
+                        "sent back without a fair asylum procedure."}
+TOTAL = re.compile(r"sample: (\d+) page\(s\) -> (\d+) crawled \+ (\d+) imported = (\d+) document")
+SOURCE_LINE = re.compile(r"^(\w+): (\d+) requests, (\d+) items, (\d+) ingested, (\d+) failures",
+                         re.M)
+MIRROR_LINE = re.compile(r"crawling the sample mirror on (.+)")
 
 
 def _free_port() -> int:
@@ -28,16 +46,16 @@ def _start_demo(data_dir: Path, port: int) -> subprocess.Popen:
                             text=True, start_new_session=True)
 
 
-def _wait_healthy(proc: subprocess.Popen, port: int, timeout: float = 300) -> list[str]:
-    lines: list[str] = []
+def _wait_healthy(proc: subprocess.Popen, port: int, timeout: float = 900) -> None:
     deadline = time.monotonic() + timeout
     url = f"http://127.0.0.1:{port}/_stcore/health"
     while time.monotonic() < deadline:
-        assert proc.poll() is None, "demo exited early:\n" + "".join(lines)
+        if proc.poll() is not None:
+            raise AssertionError("demo exited early:\n" + proc.communicate()[0][-6000:])
         try:
             with urllib.request.urlopen(url, timeout=2) as resp:
                 if resp.read().strip() == b"ok":
-                    return lines
+                    return
         except OSError:
             time.sleep(0.5)
     raise AssertionError(f"UI not healthy on {url}")
@@ -49,30 +67,82 @@ def _stop(proc: subprocess.Popen) -> str:
     return out
 
 
-def _stats(data_dir: Path) -> dict:
+def _cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, CCKB_DATA_DIR=str(data_dir))
-    out = subprocess.run([sys.executable, "-m", "cckb.main", "stats", "--json"], cwd=ROOT,
-                         env=env, capture_output=True, text=True, timeout=120)
-    return json.loads(out.stdout)
+    return subprocess.run([sys.executable, "-m", "cckb.main", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
 
 
-def test_demo_builds_the_sample_kb_serves_the_ui_and_reuses_it(tmp_path):
+def _refused(url: str) -> bool:
+    host, port = url.split("//", 1)[1].rstrip("/").split(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=2).close()
+    except OSError:
+        return True
+    return False
+
+
+def _totals(out: str) -> tuple[int, int, int, int]:
+    found = TOTAL.search(out)
+    assert found, out[-6000:]
+    pages, crawled, imported, docs = map(int, found.groups())
+    return pages, crawled, imported, docs
+
+
+def test_demo_crawls_the_sample_serves_the_ui_and_reuses_it(tmp_path):
     data_dir, port = tmp_path / "kb", _free_port()
+    sidecars = len(list(MIRROR.rglob("*.json")))
     proc = _start_demo(data_dir, port)
     try:
         _wait_healthy(proc, port)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as resp:
             assert resp.status == 200
-        stats = _stats(data_dir)  # a second process attaches to the running graph
-        assert stats["nodes"]["Document"] >= 15 and stats["nodes"]["Passage"] >= 60
-        assert stats["nodes"]["RiskFactor"] > 0
+        stats = json.loads(_cli(data_dir, "stats", "--json").stdout)  # attaches to the graph
     finally:
         first = _stop(proc)
-    assert "sample: 17 document(s) processed, 0 failed" in first
     assert f"cckb UI at http://127.0.0.1:{port}" in first
+    pages, crawled, imported, docs = _totals(first)
+    # every page of the mirror became a document, most of them through the spiders
+    assert pages == sidecars and docs == pages, first[-6000:]
+    assert crawled > imported, first[-6000:]
+    assert stats["nodes"]["Document"] == pages
+    assert stats["nodes"]["Passage"] >= pages and stats["nodes"]["RiskFactor"] > 0
+    sources = SOURCE_LINE.findall(first)
+    assert sources and "usdos_crhrp" in {s[0] for s in sources}, first[-6000:]
+    assert all(s[4] == "0" for s in sources), first[-6000:]  # 0 crawl errors, every source
+    assert "FAILED" not in first, first[-6000:]
+    assert sum(int(s[3]) for s in sources) == crawled
+    report = json.loads((data_dir / "runs" / "last.json").read_text())
+    assert report["ok"] is True
+    mirrors = MIRROR_LINE.search(first)
+    assert mirrors, first[-6000:]
+
+    # second run: the knowledge base already holds every page (same sha256): no crawl
     proc = _start_demo(data_dir, port)
     try:
         _wait_healthy(proc, port)
+        again = json.loads(_cli(data_dir, "stats", "--json").stdout)
     finally:
         second = _stop(proc)
-    assert "Document   insert      0  update      0  noop     17" in second
+    assert (f"sample: all {pages} page(s) of {MIRROR} are in the knowledge base with the same "
+            "sha256: crawl skipped") in second, second[-6000:]
+    assert "crawling the sample mirror" not in second
+    assert again["nodes"] == stats["nodes"]
+    assert f"cckb UI at http://127.0.0.1:{port}" in second
+
+    # nothing left running: the loopback mirrors are closed, the UI is gone, and the embedded
+    # graph server stopped with its last client
+    for url in mirrors.group(1).split(", "):
+        assert _refused(url), url
+    assert _refused(f"http://127.0.0.1:{port}/")
+    assert _cli(data_dir, "db", "status").returncode == 3
+    assert not list((data_dir / "graph").glob("*.sock"))
+
+    # a sample client finds evidence about every ACA country in what the demo built
+    with KnowledgeBase.open(load_settings({"CCKB_DATA_DIR": str(data_dir)})) as kb:
+        result = EvidenceSearch.from_kb(kb).for_profile(parse_profile(PROFILE))
+    evidence = {c["country"]: c["evidence"] for c in result["countries"]}
+    assert sorted(evidence) == sorted(ACA)
+    missing = [c for c in ACA if not evidence[c]]
+    assert missing == [], f"no evidence for {missing}"
+    assert _cli(data_dir, "db", "status").returncode == 3  # the search's server stopped too

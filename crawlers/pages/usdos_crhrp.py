@@ -18,18 +18,19 @@ from crawlers.source_config import SourceConfig
 BODY = "section.entry-content, div.entry-content, div.report__content"
 
 
-def parse(response: Response, source: SourceConfig, iso2: str, year: int,
+def parse(response: Response, source: SourceConfig, iso2: str, year: int | None,
           edition_note: str | None) -> dict:
+    """`year` None: a custom-report page (`/report/custom/<id>/`), which shows no edition."""
     page = text_response(response)
     country = required_text(page, "h1", "country heading (h1)", page.url)
     body = required(page, BODY, "report body", page.url)
     if not body.css("h2"):
         raise PageError(f"{page.url}: report body has no section headings (h2)")
-    if str(year) not in (meta(page, "og:title") or "") + page.url:
+    if year is not None and str(year) not in (meta(page, "og:title") or "") + page.url:
         raise PageError(f"{page.url}: page is not the {year} edition")
     return {
         "url": page.url,
-        "title": f"{year} {source.name}: {country}",
+        "title": f"{year} {source.name}: {country}" if year else f"{source.name}: {country}",
         "countries": [iso2],
         "published": parse_date(meta(page, "article:published_time")),
         "raw": page.body,

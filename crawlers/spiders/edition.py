@@ -7,7 +7,8 @@ from typing import Any, ClassVar
 
 from scrapy.http import Response
 
-from crawlers.spiders.base import PageObject, SourceSpider
+from crawlers.source_config import SourceConfig
+from crawlers.spiders.base import PageObject, SeedMatch, SourceSpider
 
 
 class EditionSpider(SourceSpider):
@@ -25,3 +26,17 @@ class EditionSpider(SourceSpider):
 
     def parse_page(self, response: Response, **context: Any) -> Any:
         yield from self.extract(type(self).page, response, source=self.real, **context)
+
+    @classmethod
+    def seed_path_names(cls, source: SourceConfig) -> tuple[str, ...]:
+        """Every path template of an edition source names one of its report pages."""
+        return tuple(source.paths)
+
+    def seed_context(self, match: SeedMatch) -> dict[str, Any]:
+        year = int(match.values["year"]) if "year" in match.values else None
+        note = match.seed.edition_note or next(
+            (e.note for e in self.source.editions if e.year == year), None)
+        return {"iso2": match.iso2, "year": year, "edition_note": note}
+
+    def parse_seed(self, response: Response, **context: Any) -> Any:
+        yield from self.parse_page(response, **context)

@@ -10,11 +10,13 @@ from scrapy.http import Response
 from core.countries import COUNTRIES
 from core.errors import CckbError
 from crawlers.pages import unhcr_help
-from crawlers.spiders.base import SourceSpider
+from crawlers.spiders.base import SeedMatch, SourceSpider
 
 
 class UnhcrHelpSpider(SourceSpider):
     name = source_id = "unhcr_help"
+    seed_paths = ("home",)
+    seed_below = True  # seeds: asylum pages anywhere under a country site (paths differ per site)
 
     async def start(self) -> AsyncIterator[Any]:
         for iso2, slug in self.countries.items():
@@ -36,3 +38,9 @@ class UnhcrHelpSpider(SourceSpider):
 
     def parse_page(self, response: Response, iso2: str, country: str) -> Any:
         yield from self.extract(unhcr_help.parse, response, iso2=iso2, country=country)
+
+    def seed_context(self, match: SeedMatch) -> dict[str, Any]:
+        return {"iso2": match.iso2, "country": COUNTRIES[match.iso2 or ""]["name"]}
+
+    def parse_seed(self, response: Response, **context: Any) -> Any:
+        yield from self.parse_page(response, **context)
