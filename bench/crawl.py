@@ -1,11 +1,13 @@
 """Crawl throughput: the real Scrapy engine and spider against a generated local mirror.
 
 Generates a Federal Register-shaped mirror (one search answer listing N documents, N full-text
-pages), serves it on 127.0.0.1, fetches every page once with bare urllib (sequential), then
-crawls it with the `federal_register` spider (AutoThrottle and the HTTP cache off; ingest off, so
-this measures crawling, not embedding) and prints both rates measured in this run.
+pages; or with `--source irb_rir` an IRB-shaped one: paged RIR listings of 20 rows and N RIR
+pages told apart by query string), serves it on 127.0.0.1, fetches every page once with bare
+urllib (sequential), then crawls it with that source's spider (AutoThrottle and the HTTP cache
+off; ingest off, so this measures crawling, not embedding) and prints both rates measured in
+this run.
 
-    python bench/crawl.py [--pages 500] [--concurrency 8]
+    python bench/crawl.py [--pages 500] [--concurrency 8] [--source federal_register|irb_rir]
 """
 
 from __future__ import annotations
@@ -48,6 +50,37 @@ def generate(root: Path, pages: int) -> list[str]:
     return paths
 
 
+RIR_PAGES = "/en/country-information/rir/Pages/index.aspx"
+RIR = ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'></head><body><main>"
+       "<h1>Responses to Information Requests</h1><p>{date}</p><p>{ref}</p>"
+       "<p>Honduras: Synthetic benchmark question {i}</p>"
+       "<p>Research Directorate, Immigration and Refugee Board of Canada, Ottawa</p>"
+       "<h2>1. Overview</h2>\n{body}</main></body></html>\n")
+
+
+def generate_irb(root: Path, pages: int, per_page: int = 20) -> list[str]:
+    """IRB-shaped mirror: listing pages of `per_page` rows, then the RIRs (saved as `?query`)."""
+    target = root / RIR_PAGES.lstrip("/")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n, start in enumerate(range(0, pages, per_page), start=1):
+        rows = "".join(f"<tr><td>1 July 2025</td><td>HND9{i:05d}.E</td><td><a href="
+                       f"'index.aspx?doc={i}'>Honduras: question {i}</a></td></tr>"
+                       for i in range(start, min(start + per_page, pages)))
+        nxt = (f"<a rel='next' href='index.aspx?country=Honduras&amp;page={n + 1}'>Next</a>"
+               if start + per_page < pages else "")
+        query = "country=Honduras" + (f"&page={n}" if n > 1 else "")
+        Path(f"{target}?{query}").write_text(
+            "<html><body><table><thead><tr><th>Date</th><th>Reference</th><th>Title</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table>{nxt}</body></html>")
+        paths.append(f"{RIR_PAGES}?{query}")
+    for i in range(pages):
+        Path(f"{target}?doc={i}").write_text(RIR.format(date="1 July 2025", ref=f"HND9{i:05d}.E",
+                                                        i=i, body=PARAGRAPH * 30))
+        paths.append(f"{RIR_PAGES}?doc={i}")
+    return paths
+
+
 def serve(root: str, port: multiprocessing.Queue, stop: multiprocessing.Event) -> None:
     """The mirror in its own process: in-process it would share the GIL with the crawler."""
     with MirrorServer([Path(root)]) as mirror:
@@ -68,9 +101,11 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=8,
                         help="CONCURRENT_REQUESTS_PER_DOMAIN (the polite default is 2)")
+    parser.add_argument("--source", choices=["federal_register", "irb_rir"],
+                        default="federal_register", help="which site shape and spider")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        paths = generate(Path(tmp), args.pages)
+        paths = (generate_irb if args.source == "irb_rir" else generate)(Path(tmp), args.pages)
         queue: multiprocessing.Queue = multiprocessing.Queue()
         stop = multiprocessing.Event()
         server = multiprocessing.Process(target=serve, args=(tmp, queue, stop), daemon=True)
@@ -82,11 +117,11 @@ def main() -> None:
                      "CONCURRENT_REQUESTS": args.concurrency * 2,
                      "CONCURRENT_REQUESTS_PER_DOMAIN": args.concurrency, "LOG_LEVEL": "WARNING"}
         start = time.perf_counter()
-        summary = crawl(["federal_register"], ["HN"], overrides)
+        summary = crawl([args.source], ["HN"], overrides)
         elapsed = time.perf_counter() - start
         stop.set()
         server.join(timeout=10)
-    report = summary.sources["federal_register"]
+    report = summary.sources[args.source]
     assert report.items == args.pages and report.ok, summary.lines()
     rate = report.responses / report.seconds
     print(f"pages: {report.responses} (incl. robots.txt), items: {report.items}")

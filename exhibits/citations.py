@@ -10,16 +10,25 @@ import json
 from pathlib import Path
 from typing import Any
 
-from exhibits.model import Bundle
+from exhibits.model import Bundle, Document
 
-FIELDS = ("tab", "title", "publisher", "published", "url", "retrieved_at", "sha256",
+FIELDS = ("tab", "title", "citation", "publisher", "published", "url", "retrieved_at", "sha256",
           "archive_path", "language", "passage_ids", "pages")
+
+
+def official_citation(doc: Document) -> str | None:
+    """The official citation when the source gives one, e.g. "84 FR 63994; FR Doc. 2019-25137"
+    for a Federal Register document (None for documents without one)."""
+    number = f"FR Doc. {doc.document_number}" if doc.document_number else None
+    parts = [p for p in (doc.citation, number) if p]
+    return "; ".join(parts) or None
 
 
 def rows(bundle: Bundle) -> list[dict[str, Any]]:
     """One row per exhibit; `passage_ids` is a list (joined with spaces in the CSV)."""
-    return [{"tab": ex.tab, "title": ex.document.title, "publisher": ex.document.publisher,
-             "published": ex.document.published or "",
+    return [{"tab": ex.tab, "title": ex.document.title,
+             "citation": official_citation(ex.document) or "",
+             "publisher": ex.document.publisher, "published": ex.document.published or "",
              "url": ex.document.url, "retrieved_at": ex.document.retrieved_at or "",
              "sha256": ex.document.sha256, "archive_path": ex.document.archive_path,
              "language": ex.document.language, "passage_ids": ex.passage_ids,

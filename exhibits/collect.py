@@ -104,7 +104,8 @@ def _document(row: dict[str, Any]) -> Document:
         retrieved_at=row.get("retrieved_at"), archive_path=row.get("archive_path") or "",
         language=row.get("doc_language") or row.get("language") or "und",
         edition_note=row.get("edition_note"), original_url=row.get("original_url"),
-        intermediary=row.get("intermediary"))
+        intermediary=row.get("intermediary"), citation=row.get("citation"),
+        document_number=row.get("document_number"))
 
 
 def ids_from_search(result: Mapping[str, Any], top: int | None = None) -> list[str]:

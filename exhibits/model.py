@@ -54,6 +54,8 @@ class Document:
     edition_note: str | None = None
     original_url: str | None = None
     intermediary: str | None = None
+    citation: str | None = None  # official citation, e.g. "84 FR 63994"
+    document_number: str | None = None  # e.g. FR Doc. "2019-25137"
 
 
 @dataclass

@@ -12,6 +12,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
+from exhibits.citations import official_citation
 from exhibits.excerpt import OMITTED, excerpt
 from exhibits.model import Bundle, Caption, Exhibit
 from exhibits.styles import highlighted, safe, styles
@@ -105,7 +106,8 @@ def exhibit_story(ex: Exhibit, full_text: bool = False, window: int = 1) -> list
 
 def citation_block(ex: Exhibit) -> Table:
     s, doc = styles(), ex.document
-    facts = [("Title", doc.title), ("Publisher", doc.publisher),
+    facts = [("Title", doc.title), ("Citation", official_citation(doc)),
+             ("Publisher", doc.publisher),
              ("Published", doc.published or "not stated"), ("URL", doc.url),
              ("Original URL", doc.original_url), ("Via", doc.intermediary),
              ("Edition", doc.edition_note), ("Retrieved", doc.retrieved_at),

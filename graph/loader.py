@@ -15,13 +15,13 @@ from pydantic import ValidationError as PydanticError
 
 from core.countries import COUNTRIES
 from core.errors import ValidationError
-from core.models import DocumentRecord, PassageRecord
+from core.models import DocumentRecord, PassageRecord, StatisticRecord
 from graph import queries as Q
 from graph.store import GraphStore
 
 DOC_PROPS = ("url", "title", "publisher", "published", "retrieved_at", "first_seen", "last_seen",
              "language", "sha256", "archive_path", "edition_note", "original_url", "intermediary",
-             "pipeline")
+             "citation", "document_number", "pipeline")
 VOLATILE = ("retrieved_at", "last_seen", "first_seen")
 PASSAGE_PROPS = ("text", "section", "ordinal", "start", "end", "language")
 
@@ -199,3 +199,66 @@ def _upsert_simple(store: GraphStore, counts: LoadCounts, label: str, key: str,
             counts.add(label, "noop")
     if todo:
         store.execute(builder(todo))
+
+
+# --- statistics ---------------------------------------------------------------------------
+
+STAT_VOLATILE = ("retrieved_at",)
+
+
+def validate_statistics(records: Iterable[StatisticRecord | dict]) -> list[StatisticRecord]:
+    """Validate every statistic before anything is written; the first bad one raises."""
+    out: list[StatisticRecord] = []
+    seen: set[str] = set()
+    for i, rec in enumerate(records):
+        if isinstance(rec, StatisticRecord):
+            rec = rec.model_dump()
+        try:
+            stat = StatisticRecord.model_validate(rec)
+        except PydanticError as exc:
+            raise ValidationError(f"statistic record {i}: {_first_error(exc)}") from None
+        for code in (stat.coa, stat.coo):
+            if code is not None and code not in COUNTRIES:
+                raise ValidationError(f"statistic record {i}: unknown country code {code!r}")
+        if stat.id in seen:
+            raise ValidationError(f"statistic record {i}: the same figure ({stat.id}) twice "
+                                  f"in one load")
+        seen.add(stat.id)
+        out.append(stat)
+    return out
+
+
+def load_statistics(store: GraphStore, records: Iterable[StatisticRecord | dict]) -> LoadCounts:
+    """Upsert statistics (e.g. one answer page of a dataset) in one statement: all or nothing.
+
+    Unchanged figures (same counts, same cited response) are not written: a re-load reports
+    only noops. Countries and the source are upserted first (idempotent, harmless alone).
+    """
+    stats = validate_statistics(records)
+    counts = LoadCounts()
+    if not stats:
+        return counts
+    codes = sorted({c for s in stats for c in (s.coa, s.coo) if c})
+    countries = [{"iso2": c, "name": COUNTRIES[c]["name"],
+                  "fp": fingerprint({"name": COUNTRIES[c]["name"]})} for c in codes]
+    _upsert_simple(store, counts, "Country", "iso2", countries, Q.upsert_countries)
+    sources: dict[str, dict] = {}
+    for s in stats:
+        row = {"id": s.source_id, "name": s.source_name or s.source_id, "url": s.source_url,
+               "publisher": ""}
+        sources.setdefault(s.source_id, {**row, "fp": fingerprint(row)})
+    _upsert_simple(store, counts, "Source", "id", list(sources.values()), Q.upsert_sources)
+    old = _fps(store, "Statistic", [s.id for s in stats])
+    todo = []
+    for s in stats:
+        props = s.model_dump(exclude={"id", "source_name", "source_url"})
+        fp = fingerprint({k: v for k, v in props.items() if k not in STAT_VOLATILE})
+        if old.get(s.id) == fp:
+            counts.add("Statistic", "noop")
+            continue
+        counts.add("Statistic", "update" if s.id in old else "insert")
+        todo.append({"id": s.id, "props": {**props, "fp": fp}, "source_id": s.source_id,
+                     "asylum": [s.coa] if s.coa else [], "origin": [s.coo] if s.coo else []})
+    if todo:
+        store.execute(Q.write_statistics(todo))
+    return counts

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 Query = tuple[str, dict]
 
 NODE_LABELS = ("Country", "Source", "Document", "Passage", "RiskFactor", "ProtectedGround",
-               "Actor", "LegalElement", "Agreement", "Meta")
+               "Actor", "LegalElement", "Agreement", "Meta", "Statistic")
 PASSAGE_LINKS = ("ABOUT", "CONCERNS_NATIONALS_OF", "EVIDENCES", "MENTIONS", "SUPPORTS")
 VECTOR_INDEX = "passage_embedding"
 FULLTEXT_INDEX = "passage_text"
@@ -323,7 +323,8 @@ def exhibit_passages(ids: list[str]) -> Query:
             "d.published AS published, d.retrieved_at AS retrieved_at, d.sha256 AS sha256, "
             "d.archive_path AS archive_path, d.language AS doc_language, "
             "d.edition_note AS edition_note, d.original_url AS original_url, "
-            "d.intermediary AS intermediary, elements, collect(c.iso2) AS countries",
+            "d.intermediary AS intermediary, d.citation AS citation, "
+            "d.document_number AS document_number, elements, collect(c.iso2) AS countries",
             {"ids": ids})
 
 
@@ -370,6 +371,25 @@ def neo4j_lint_catalog() -> list[tuple[str, str]]:
 
 # Queries added by later modules register here so the linter sees them (name, cypher).
 EXTRA_NEO4J_QUERIES: list[tuple[str, str]] = []
+
+
+# --- retrieval re-ranking (retrieval/search.py) -------------------------------------------
+
+def passage_closeness(dialect: Dialect, ids: list[str], vector: list[float]) -> Query:
+    """Cosine closeness of candidate passages to a query vector, computed by the graph (one
+    number per passage instead of 384). Backends scale it differently (FalkorDB returns
+    1 - cosine distance, Neo4j (1 + cosine) / 2); both are increasing in the cosine, which is
+    all the caller's per-country rescaling needs. The vector is the client's, in memory only:
+    it is a query parameter and is never stored."""
+    if dialect.is_neo4j:
+        expr = "vector.similarity.cosine(p.embedding, $vector)"
+    else:
+        expr = "1.0 - vec.cosineDistance(p.embedding, vecf32($vector))"
+    return (f"MATCH (p:Passage) WHERE p.id IN $ids AND p.embedding IS NOT NULL "
+            f"RETURN p.id AS id, {expr} AS closeness", {"ids": ids, "vector": vector})
+
+
+EXTRA_NEO4J_QUERIES += [("passage_closeness", passage_closeness(NEO4J, ["p"], [0.0])[0])]
 
 
 # --- agreements (graph/agreements.py) -----------------------------------------------------
@@ -526,4 +546,43 @@ EXTRA_NEO4J_QUERIES += [
     ("document_passage_links", document_passage_links("d")[0]),
     ("source_freshness", source_freshness()[0]),
     ("passage_languages", passage_languages(["p"])[0]),
+]
+
+
+# --- statistics (graph/loader.py load_statistics, retrieval/statistics.py) -----------------
+
+STATISTIC_LINKS = ("COUNTRY_OF_ASYLUM", "COUNTRY_OF_ORIGIN", "PUBLISHED_BY")
+
+
+def write_statistics(rows: list[dict]) -> Query:
+    """(Re)write statistics with their links in one statement, so one answer page of a dataset
+    is loaded all-or-nothing; old links are dropped first so a changed origin never lingers."""
+    return ("UNWIND $rows AS r MERGE (s:Statistic {id: r.id}) SET s += r.props "
+            "WITH s, r OPTIONAL MATCH (s)-[old]->() WHERE type(old) IN $links DELETE old "
+            "WITH DISTINCT s, r MERGE (src:Source {id: r.source_id}) "
+            "MERGE (s)-[:PUBLISHED_BY]->(src) "
+            "FOREACH (c IN r.asylum | MERGE (a:Country {iso2: c}) "
+            "MERGE (s)-[:COUNTRY_OF_ASYLUM]->(a)) "
+            "FOREACH (c IN r.origin | MERGE (o:Country {iso2: c}) "
+            "MERGE (s)-[:COUNTRY_OF_ORIGIN]->(o)) "
+            "RETURN count(s) AS written",
+            {"rows": rows, "links": list(STATISTIC_LINKS)})
+
+
+def statistics_for_country(iso2: str, dataset: str, origin: str | None = None,
+                           year_from: int | None = None, limit: int = 500) -> Query:
+    """Statistics of one dataset with `iso2` as country of asylum (optionally only those about
+    nationals of `origin`, from `year_from` on), newest year first, biggest totals first."""
+    return ("MATCH (s:Statistic)-[:COUNTRY_OF_ASYLUM]->(:Country {iso2: $iso2}) "
+            "WHERE s.dataset = $dataset AND ($origin IS NULL OR s.coo = $origin) "
+            "AND ($year_from IS NULL OR s.year >= $year_from) "
+            "RETURN properties(s) AS stat ORDER BY s.year DESC, s.dec_total DESC, s.id "
+            "LIMIT $limit",
+            {"iso2": iso2, "dataset": dataset, "origin": origin, "year_from": year_from,
+             "limit": limit})
+
+
+EXTRA_NEO4J_QUERIES += [
+    ("write_statistics", write_statistics([])[0]),
+    ("statistics_for_country", statistics_for_country("HN", "asylum_decisions", "SV", 2020)[0]),
 ]

@@ -1,4 +1,8 @@
-"""Constraints and indexes (ids, passage vectors, passage full text), created idempotently."""
+"""Constraints and indexes (ids, passage vectors, passage full text), created idempotently.
+
+Every label of `Q.NODE_LABELS` gets its id index and unique constraint, `Statistic` (dataset
+figures such as UNHCR asylum decisions, keyed by what they count) included.
+"""
 
 from __future__ import annotations
 

@@ -185,7 +185,8 @@ class Ingestor:
             first_seen=now, last_seen=now, language=language, sha256=sha,
             archive_path=str(self.archive.blob_path(sha).relative_to(self.archive.root)),
             edition_note=item.edition_note, original_url=item.original_url,
-            intermediary=item.intermediary, pipeline=self.pipeline_version,
+            intermediary=item.intermediary, citation=item.citation,
+            document_number=item.document_number, pipeline=self.pipeline_version,
             countries=countries, passages=passages)
 
     def archive_entry(self, item: DocumentItem, record: DocumentRecord, kind: str) -> dict:
@@ -195,7 +196,8 @@ class Ingestor:
                 "language": item.language, "published": item.published,
                 "source_id": item.source_id, "content_type": item.content_type,
                 "edition_note": item.edition_note, "original_url": item.original_url,
-                "intermediary": item.intermediary, "sha256": record.sha256,
+                "intermediary": item.intermediary, "citation": item.citation,
+                "document_number": item.document_number, "sha256": record.sha256,
                 "retrieved_at": record.retrieved_at}
 
 

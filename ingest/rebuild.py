@@ -23,7 +23,8 @@ def archived_items(archive: Archive) -> Iterator[tuple[str, DocumentItem | CckbE
             continue
         fields = {k: rec.get(k) for k in ("url", "title", "publisher", "countries", "language",
                                           "published", "source_id", "edition_note",
-                                          "original_url", "intermediary", "retrieved_at")}
+                                          "original_url", "intermediary", "citation",
+                                          "document_number", "retrieved_at")}
         fields["content_type"] = rec.get("content_type") or _CONTENT_TYPE[rec["kind"]]
         try:
             yield where, DocumentItem.model_validate(

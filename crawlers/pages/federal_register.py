@@ -14,6 +14,12 @@ REQUIRED = ("document_number", "title", "html_url", "body_html_url", "publicatio
 
 def listing(response: Response) -> tuple[list[dict], str | None]:
     """The results (each checked for the fields we rely on) and the next page's URL."""
+    results, next_url, _ = search(response)
+    return results, next_url
+
+
+def search(response: Response) -> tuple[list[dict], str | None, int]:
+    """`listing` plus the answer's `count` (how many documents match the whole search)."""
     data = json_body(response)
     results = data.get("results", [] if data.get("count") == 0 else None)
     if not isinstance(results, list):
@@ -21,7 +27,10 @@ def listing(response: Response) -> tuple[list[dict], str | None]:
     for record in results:
         for key in REQUIRED:
             field(record, key, response.url)
-    return results, data.get("next_page_url")
+    count = data.get("count")
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        raise PageError(f"{response.url}: JSON field 'count' missing or not a number")
+    return results, data.get("next_page_url"), count
 
 
 def countries_named(record: dict, covered: list[str]) -> list[str]:
@@ -31,15 +40,18 @@ def countries_named(record: dict, covered: list[str]) -> list[str]:
 
 
 def document(response: Response, record: dict, covered: list[str], selected: list[str]) -> dict:
-    """A notice or rule; one that names no country (e.g. the 2019 rule) concerns them all."""
+    """A notice or rule; one that names no country (e.g. the 2019 rule) concerns them all.
+
+    The official citation ("84 FR 63994") and FR document number ("2019-25137") travel as their
+    own fields; the title stays the document's title.
+    """
     if not response.body.strip():
         raise PageError(f"{response.url}: empty full text")
-    citation = record.get("citation")
-    cite = f"{citation}; FR Doc. {record['document_number']}" if citation else \
-        f"FR Doc. {record['document_number']}"
     return {
         "url": record["html_url"],
-        "title": f"{record['title']} ({cite})",
+        "title": record["title"],
+        "citation": record.get("citation") or None,
+        "document_number": record["document_number"],
         "countries": countries_named(record, covered) or selected,
         "published": parse_date(record["publication_date"]),
         "raw": response.body,

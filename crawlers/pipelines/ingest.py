@@ -1,4 +1,5 @@
-"""Hand-off to the one document path (archive, extraction, enrichment, embedding, graph).
+"""Hand-off to the one document path (archive, extraction, enrichment, embedding, graph), or
+for a statistics answer page to `ingest.statistics` (archive, graph; nothing embedded).
 
 The knowledge base is opened once per crawl: loading the embedding model is the slow part.
 Ingest runs on one worker thread, so embedding never stalls the reactor (downloads, timeouts and
@@ -15,12 +16,14 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from core.errors import CckbError
-from core.models import DocumentItem
+from core.models import DocumentItem, StatisticsItem
 from core.settings import load_settings
 from crawlers.pipelines.base import SpiderPipeline
 from ingest.kb import KnowledgeBase
+from ingest.statistics import ingest_statistics
 
 log = logging.getLogger(__name__)
+Item = DocumentItem | StatisticsItem
 
 
 class IngestPipeline(SpiderPipeline):
@@ -44,11 +47,14 @@ class IngestPipeline(SpiderPipeline):
             self.kb.close()
             self.kb = None
 
-    async def process_item(self, item: DocumentItem) -> DocumentItem:
+    async def process_item(self, item: Item) -> Item:
         spider = self.spider
         if self.kb is None or self.worker is None:
             return item
-        job = self.worker.submit(self.kb.ingestor.ingest_item, item)
+        if isinstance(item, StatisticsItem):
+            job = self.worker.submit(ingest_statistics, self.kb.store, self.kb.archive, item)
+        else:
+            job = self.worker.submit(self.kb.ingestor.ingest_item, item)
         try:
             counts = await asyncio.wrap_future(job)
         except CckbError as exc:

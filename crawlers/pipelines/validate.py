@@ -1,11 +1,12 @@
-"""Strict validation: an item either is a DocumentItem or is dropped with its reason counted."""
+"""Strict validation: an item either is a DocumentItem (or, marked `kind: statistics`, a
+StatisticsItem) or is dropped with its reason counted."""
 
 from __future__ import annotations
 
 from pydantic import ValidationError
 from scrapy.exceptions import DropItem
 
-from core.models import DocumentItem
+from core.models import DocumentItem, StatisticsItem
 from crawlers.pipelines.base import SpiderPipeline
 
 
@@ -15,10 +16,11 @@ def _reason(exc: ValidationError) -> str:
 
 
 class ValidatePipeline(SpiderPipeline):
-    def process_item(self, item: dict) -> DocumentItem:
+    def process_item(self, item: dict) -> DocumentItem | StatisticsItem:
         spider = self.spider
+        model = StatisticsItem if item.get("kind") == "statistics" else DocumentItem
         try:
-            return DocumentItem.model_validate(item)
+            return model.model_validate(item)
         except ValidationError as exc:
             reason = _reason(exc)
             spider.report.fail(str(item.get("url")), f"invalid item: {reason}")

@@ -32,6 +32,6 @@ def test_unknown_source_is_refused_before_crawling(capsys) -> None:
 def test_scrapy_list_from_the_repo_root() -> None:
     out = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=ROOT,
                          capture_output=True, text=True, timeout=120, check=True).stdout
-    assert out.split() == ["amnesty_report", "federal_register", "freedomhouse_fiw",
-                           "govuk_cpin", "hrw_world_report", "reliefweb", "unhcr_help",
-                           "usdos_crhrp", "usdos_irf"]
+    assert out.split() == ["amnesty_report", "ecoinet", "federal_register", "freedomhouse_fiw",
+                           "govuk_cpin", "hrw_world_report", "irb_rir", "reliefweb", "unhcr_help",
+                           "unhcr_rdf", "usdos_crhrp", "usdos_irf"]
