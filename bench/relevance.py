@@ -17,6 +17,7 @@ import re
 import sys
 import tempfile
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -81,14 +82,31 @@ def project_ranking(result: dict) -> list[str]:
     return out
 
 
-def evaluate(kb: KnowledgeBase) -> dict[str, list[tuple[float, float]]]:
-    profiles = [json.loads(line) for line in (DEVSET / "profiles.jsonl").open()]
+@dataclass
+class QueryResult:
+    profile: str
+    country: str
+    split: str
+    scores: dict[str, tuple[float, float]]  # system -> (nDCG@10, recall@20)
+    unjudged: dict[str, list[str]]  # system -> keys in its top 10 with no judgment
+    stale: int = 0  # judgments whose passage is no longer in the corpus (ignored)
+
+
+def load_judgments() -> dict[tuple[str, str], dict[str, int]]:
     judged: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     for line in (DEVSET / "judgments.jsonl").open():
         j = json.loads(line)
         judged[(j["profile"], j["country"])][j["key"]] = j["grade"]
+    return judged
+
+
+def evaluate(kb: KnowledgeBase) -> list[QueryResult]:
+    """Every (profile, third country) query ranked by the three systems; a passage missing
+    from the judgments counts as grade 0 and is listed so the gap is visible."""
+    profiles = [json.loads(line) for line in (DEVSET / "profiles.jsonl").open()]
+    judged = load_judgments()
     searcher = EvidenceSearch.from_kb(kb)
-    scores: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    out: list[QueryResult] = []
     cache: dict[str, tuple[list[dict], np.ndarray]] = {}
     for entry in profiles:
         raw, profile = entry["profile"], parse_profile(entry["profile"])
@@ -100,17 +118,51 @@ def evaluate(kb: KnowledgeBase) -> dict[str, list[tuple[float, float]]]:
                 cache[country] = (rows, kb.embedder.encode([r["text"] for r in rows]))
             rows, vectors = cache[country]
             keys = {r["id"]: passage_key(r["url"], r["ordinal"], r["text"]) for r in rows}
-            grades = judged[(entry["id"], country)]
+            present = set(keys.values())
+            grades = {k: g for k, g in judged[(entry["id"], country)].items() if k in present}
             bm25 = BM25Okapi([tokens(r["text"]) for r in rows]).get_scores(tokens(query))
             systems = {
                 "bm25": [rows[i]["id"] for i in np.argsort(-bm25, kind="stable")],
                 "dense": [rows[i]["id"] for i in np.argsort(-(vectors @ qvec), kind="stable")],
                 "project": project_ranking(searcher.for_profile(profile, [country], top=50)),
             }
+            result = QueryResult(entry["id"], country, entry.get("split", "tune"), {}, {},
+                                 len(judged[(entry["id"], country)]) - len(grades))
             for name, ranked in systems.items():
                 ranked_keys = [keys[pid] for pid in ranked if pid in keys]
-                scores[name].append((ndcg(ranked_keys, grades), recall(ranked_keys, grades)))
-    return scores
+                result.scores[name] = (ndcg(ranked_keys, grades), recall(ranked_keys, grades))
+                result.unjudged[name] = [k for k in ranked_keys[:10] if k not in grades]
+            out.append(result)
+    return out
+
+
+def report(results: list[QueryResult]) -> None:
+    names = list(results[0].scores) if results else []
+    print(f"{'query (profile / country)':<40}{'split':<8}"
+          + "".join(f"{n:>9}" for n in names) + "  unjudged@10 (project)")
+    for r in results:
+        print(f"{r.profile[:34] + ' / ' + r.country:<40}{r.split:<8}"
+              + "".join(f"{r.scores[n][0]:>9.3f}" for n in names)
+              + f"  {len(r.unjudged['project'])}")
+    missing = sorted({k for r in results for n in names for k in r.unjudged[n]})
+    print(f"stale judgments (passage text changed or gone, ignored): "
+          f"{sum(r.stale for r in results)}")
+    print(f"unjudged passages in some system's top 10 (graded 0): {len(missing)}")
+    for key in missing[:20]:
+        print(f"  {key}")
+    for split in ("all", "tune", "holdout"):
+        subset = [r for r in results if split in ("all", r.split)]
+        if not subset:
+            continue
+        print(f"\n{split}: {len(subset)} queries; recall counts grade >= {RELEVANT}")
+        print(f"{'system':<10}{'nDCG@10':>10}{'recall@20':>11}")
+        means = {}
+        for name in names:
+            means[name] = float(np.mean([r.scores[name][0] for r in subset]))
+            rec = float(np.mean([r.scores[name][1] for r in subset]))
+            print(f"{name:<10}{means[name]:>10.3f}{rec:>11.3f}")
+        best = max(means["bm25"], means["dense"])
+        print(f"project / best baseline nDCG@10: {means['project'] / best:.2f}x (target 1.3x)")
 
 
 def main() -> None:
@@ -121,21 +173,12 @@ def main() -> None:
         settings = load_settings({"CCKB_DATA_DIR": args.data_dir or tmp})
         with KnowledgeBase.open(settings) as kb:
             kb.init()
-            report = kb.ingestor.ingest(iter_items(SOURCES, {}, kb.ingestor.max_bytes))
-            print(f"corpus: {report.documents} documents, "
+            ingested = kb.ingestor.ingest(iter_items(SOURCES, {}, kb.ingestor.max_bytes))
+            print(f"corpus: {ingested.documents} documents, "
                   f"{kb.store.execute(Q.count_nodes('Passage'))[0]['n']} passages, "
-                  f"{len(report.failures)} skipped")
-            scores = evaluate(kb)
-    n = len(scores["project"])
-    print(f"{n} queries (profile x third country); recall counts grade >= {RELEVANT}")
-    print(f"{'system':<10}{'nDCG@10':>10}{'recall@20':>11}")
-    means = {}
-    for name, values in scores.items():
-        means[name] = float(np.mean([v[0] for v in values]))
-        print(f"{name:<10}{means[name]:>10.3f}{np.mean([v[1] for v in values]):>11.3f}")
-    best = max(means["bm25"], means["dense"])
-    print(f"project / best baseline nDCG@10: {means['project'] / best:.2f}x (target 1.3x)")
-
+                  f"{len(ingested.failures)} skipped")
+            results = evaluate(kb)
+    report(results)
 
 if __name__ == "__main__":
     main()

@@ -107,3 +107,15 @@ def details(store: GraphStore, ids: list[str]) -> dict[str, dict]:
                        actors=list(links["MENTIONS"]), countries=list(links["ABOUT"]))
             out[row["id"]] = row
     return out
+
+
+def closeness(store: GraphStore, ids: list[str], vector: np.ndarray) -> dict[str, float]:
+    """Cosine closeness of each candidate to `vector`, computed by the graph in batches."""
+    out: dict[str, float] = {}
+    query = [float(x) for x in vector]
+    for start in range(0, len(ids), DETAIL_BATCH):
+        for row in store.execute(Q.passage_closeness(store.dialect,
+                                                     ids[start:start + DETAIL_BATCH], query)):
+            if row["closeness"] is not None:
+                out[row["id"]] = float(row["closeness"])
+    return out

@@ -68,8 +68,17 @@ def map_profile(profile: ClientProfile, enricher: Enricher) -> Mapping:
         out.add(rf_id, weight)
     persecutor = " ".join(x for x in (profile.persecutor_at_home, profile.narrative) if x)
     out.actors = persecutor_actors(enricher, profile.nationality, persecutor)
-    out.free_text = [t for t in (profile.narrative, profile.other) if t]
+    out.free_text = [own_words(profile)] if own_words(profile) else []
     return finish(out, enricher.taxonomy)
+
+
+def own_words(profile: ClientProfile) -> str:
+    """Every free-text field of the profile in one text: the private query that is embedded in
+    memory (never cached or logged) and compared with each candidate passage."""
+    parts = [profile.sex, profile.gender_identity, profile.sexual_orientation,
+             profile.race_ethnicity, profile.religion, profile.political_opinion,
+             *profile.social_groups, profile.persecutor_at_home, profile.other, profile.narrative]
+    return "; ".join(p for p in parts if p)
 
 
 def persecutor_actors(enricher: Enricher, nationality: str, text: str) -> list[str]:

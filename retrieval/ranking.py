@@ -22,8 +22,8 @@ FOCUSED = 3  # a passage evidencing more risk factors than this is a roundup, no
 STALE_YEARS = 3
 RULE_LEVEL = 0.9  # enrichment's score when a taxonomy term is in the text itself
 DUPLICATE_OVERLAP = 0.6  # share of the shorter text's 5-word shingles
-WEIGHTS = {"relevance": 0.30, "client": 0.35, "nationality": 0.08, "element": 0.10,
-           "specific": 0.12, "reach": 0.05}
+WEIGHTS = {"relevance": 0.25, "client": 0.33, "nationality": 0.08, "element": 0.08,
+           "specific": 0.12, "reach": 0.05, "semantic": 0.12}
 OFFICIAL = ("department of state", "unhcr", "united nations", "inter-american commission",
             "amnesty", "human rights watch", "ohchr", "iachr", "cidh", "acnur")
 
@@ -58,8 +58,11 @@ def _age(published: str | None, today: date) -> tuple[float, bool, str]:
 
 
 def score(row: dict, ranks: dict[str, int], mapping: Mapping, taxonomy: Taxonomy,
-          today: date) -> Ranked:
-    """One candidate's score in [0, 1] and the reasons a lawyer will read in `why`."""
+          today: date, semantic: float = 0.0) -> Ranked:
+    """One candidate's score in [0, 1] and the reasons a lawyer will read in `why`.
+
+    `semantic` is the passage's closeness to the client's own account, in [0, 1] among the
+    country's candidates: it separates passages that all carry the same taxonomy tags."""
     channels = max(1, len(ranks))
     relevance = sum(1.0 / (RRF_K + r) for r in ranks.values()) / (channels / (RRF_K + 1))
     relevance = min(1.0, relevance * min(1.0, channels / 2))
@@ -77,8 +80,9 @@ def score(row: dict, ranks: dict[str, int], mapping: Mapping, taxonomy: Taxonomy
     specific = (1.0 if focused else 0.5) if strong else 0.0
     reach = 1.0 if set(row["actors"]) & set(mapping.actors) else 0.0
     parts = {"relevance": relevance, "client": client, "nationality": nationality,
-             "element": element, "specific": specific, "reach": reach}
-    raw = sum(WEIGHTS[k] * v for k, v in parts.items())
+             "element": element, "specific": specific, "reach": reach,
+             "semantic": max(0.0, min(1.0, semantic))}
+    raw = sum(WEIGHTS[k] * v for k, v in parts.items()) / sum(WEIGHTS.values())
     recency, stale, age_note = _age(row.get("published"), today)
     source = 1.0 if any(o in str(row.get("publisher", "")).lower() for o in OFFICIAL) else 0.95
     reasons = _reasons(row, matched, mapping, taxonomy, nationality, reach, ranks)

@@ -7,6 +7,7 @@ about the client is written, logged or cached on disk.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -69,15 +70,25 @@ class EvidenceSearch:
             raise ValidationError(f"--top must be between 1 and {MAX_TOP}")
         today = today or date.today()
         groups = query_texts(mapping, self.taxonomy)
-        found = C.gather(self.store, countries,
-                         lambda: self.vectors(groups, set(mapping.free_text)),
+        embedded: list[np.ndarray] = []
+
+        def embed() -> np.ndarray:
+            embedded.append(self.vectors(groups, set(mapping.free_text)))
+            return embedded[0]
+
+        found = C.gather(self.store, countries, embed,
                          expansion_terms(mapping, self.taxonomy), list(mapping.risk_factors),
                          mapping.actors)
         found.prune(C.KEEP_PER_COUNTRY)
-        rows = C.details(self.store, found.ids())
+        query = self.query_vector(embedded[0] if embedded else None, len(mapping.free_text))
+        with ThreadPoolExecutor(max_workers=1) as pool:  # two independent reads at once
+            sims = pool.submit(C.closeness, self.store, found.ids(), query) \
+                if query is not None else None
+            rows = C.details(self.store, found.ids())
+            near = self.rescaled(found, sims.result()) if sims else {}
         out = []
         for country in countries:
-            ranked = [score(rows[pid], ranks, mapping, self.taxonomy, today)
+            ranked = [score(rows[pid], ranks, mapping, self.taxonomy, today, near.get(pid, 0.0))
                       for pid, ranks in found.ranks.get(country, {}).items() if pid in rows]
             ranked.sort(key=lambda r: (-r.score, r.row["id"]))
             out.append({
@@ -101,6 +112,32 @@ class EvidenceSearch:
             mean = np.mean([fresh[t] if t in fresh else cache[t] for t in group], axis=0)
             out.append(mean / max(float(np.linalg.norm(mean)), 1e-12))
         return np.array(out, dtype=np.float32).reshape(len(groups), -1)
+
+    @staticmethod
+    def query_vector(vectors: np.ndarray | None, own: int) -> np.ndarray | None:
+        """The vector re-ranking compares passages with: the client's own words (the last
+        `own` groups) when there are any, else the mean of the taxonomy groups."""
+        if vectors is None or not len(vectors):
+            return None
+        mean = vectors[-own:].mean(axis=0) if own else vectors.mean(axis=0)
+        norm = float(np.linalg.norm(mean))
+        return mean / norm if norm > 1e-12 else None
+
+    @staticmethod
+    def rescaled(found: C.Candidates, sims: dict[str, float]) -> dict[str, float]:
+        """Each candidate's closeness to the query vector, rescaled to [0, 1] within its
+        country (min-max), so the feature ranks candidates against each other whatever the
+        model's (or the backend's) similarity range."""
+        out: dict[str, float] = {}
+        for bucket in found.ranks.values():
+            pids = [pid for pid in bucket if pid in sims]
+            if not pids:
+                continue
+            low = min(sims[pid] for pid in pids)
+            span = max(sims[pid] for pid in pids) - low
+            for pid in pids:
+                out[pid] = (sims[pid] - low) / span if span > 1e-9 else 1.0
+        return out
 
     def gaps(self, ranked: list[Ranked], mapping: Mapping) -> list[dict[str, Any]]:
         """Legal elements with no or weak evidence about people like this client."""

@@ -68,3 +68,14 @@ def test_research_mode_refuses_unknown_risk(enricher):
         map_research(enricher.taxonomy, enricher, ["lgbtx"], "", None)
     m = map_research(enricher.taxonomy, enricher, ["lgbti"], "", "NI")
     assert m.risk_factors == {"lgbti": 1.0} and "ni_state" in m.actors
+
+
+def test_own_words_join_every_free_text_field(enricher):
+    m = _map(enricher, political_opinion="independent journalist",
+             social_groups=["Venezuelan migrants"], narrative="Agents raided the newsroom.")
+    assert len(m.free_text) == 1
+    own = m.free_text[0]
+    for part in ("independent journalist", "Venezuelan migrants", "Agents raided the newsroom."):
+        assert part in own
+    assert [own[:2000]] in query_texts(m, enricher.taxonomy)
+    assert _map(enricher).free_text == []

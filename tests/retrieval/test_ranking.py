@@ -1,0 +1,81 @@
+"""Scoring and re-ranking units: closeness to the client's own account breaks ties between
+passages that carry the same taxonomy tags, and is scaled within each country."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from core.taxonomy import load_taxonomy
+from graph import queries as Q
+from retrieval import candidates as C
+from retrieval.mapping import Mapping
+from retrieval.ranking import score
+from retrieval.search import EvidenceSearch
+
+TODAY = date(2026, 11, 1)
+
+
+def _row(pid: str) -> dict:
+    return {"id": pid, "text": "LGBTI persons were attacked.", "published": "2025-04-01",
+            "publisher": "U.S. Department of State", "risk_factors": {"lgbti": 0.9},
+            "elements": {"harm": 0.8}, "nationalities": [], "actors": [], "countries": ["HN"]}
+
+
+@pytest.fixture(scope="module")
+def taxonomy():
+    return load_taxonomy()
+
+
+def test_semantic_closeness_breaks_a_tie(taxonomy):
+    mapping = Mapping("VE", {"lgbti": 1.0}, elements=["harm"])
+    ranks = {"vector0": 3, "risk_factor": 1}
+    near = score(_row("a"), ranks, mapping, taxonomy, TODAY, semantic=1.0)
+    far = score(_row("b"), ranks, mapping, taxonomy, TODAY, semantic=0.0)
+    assert near.score > far.score
+    assert 0.0 <= far.score <= near.score <= 1.0
+    clamped = score(_row("c"), ranks, mapping, taxonomy, TODAY, semantic=7.0)
+    assert clamped.score == near.score
+
+
+def _unit(*xs: float) -> np.ndarray:
+    v = np.array(xs, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def test_closeness_is_scaled_within_each_country():
+    found = C.Candidates()
+    found.add("HN", "vector0", ["h1", "h2", "h3"])
+    found.add("GT", "vector0", ["g1", "g2"])
+    sims = {"h1": 0.62, "h2": 0.12, "h3": 0.3, "g1": 0.9, "g2": 0.85}
+    near = EvidenceSearch.rescaled(found, sims)
+    assert near["h1"] == pytest.approx(1.0) and near["h2"] == pytest.approx(0.0)
+    assert near["h3"] == pytest.approx(0.36)
+    assert near["g1"] == pytest.approx(1.0) and near["g2"] == pytest.approx(0.0)
+
+
+def test_closeness_skips_candidates_without_a_vector():
+    found = C.Candidates()
+    found.add("HN", "fulltext", ["h1", "h2"])
+    assert EvidenceSearch.rescaled(found, {"h1": 0.4}) == {"h1": 1.0}
+
+
+def test_graph_closeness_matches_numpy_cosine(kb):
+    rows = kb.store.execute(Q.passages_about("HN", 10))
+    ids = [r["id"] for r in rows]
+    vectors = kb.embedder.encode([r["text"] for r in rows])
+    query = kb.embedder.encode(["gangs extorted bus drivers"])[0]
+    got = C.closeness(kb.store, ids, query)
+    assert set(got) == set(ids)
+    for pid, vec in zip(ids, vectors, strict=True):
+        assert got[pid] == pytest.approx(float(vec @ query), abs=1e-3)
+
+
+def test_query_vector_prefers_the_clients_own_words():
+    groups = np.array([_unit(1, 0), _unit(0, 1)])
+    assert np.allclose(EvidenceSearch.query_vector(groups, 1), _unit(0, 1))
+    assert np.allclose(EvidenceSearch.query_vector(groups, 0), _unit(1, 1))
+    assert EvidenceSearch.query_vector(np.zeros((0, 2)), 0) is None
+    assert EvidenceSearch.query_vector(None, 1) is None
