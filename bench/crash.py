@@ -13,7 +13,14 @@ With `--fast` each import runs in a small worker process (`--worker`) that swaps
 a deterministic hash embedder: the same pipeline, archive and graph server, without ~12 s of
 model loading per import (the test suite uses it; the default is the real `cckb import`).
 
-Usage: python bench/crash.py [--trials 20] [--seed 1] [--fast] [--workdir DIR]
+`--target crawl` does the same to `cckb crawl`: several sources' recorded pages are served by a
+`MirrorServer` on 127.0.0.1; the reference crawl runs into A, and each trial SIGKILLs the crawl
+(or its graph server, or both) at a random point after its first request, re-runs the crawl, and
+compares B with A, then runs `cckb verify --archive` on B. The HTTP cache of the killed crawl is
+kept, so the re-run goes through whatever the kill left in it.
+
+Usage: python bench/crash.py [--target import|crawl] [--trials 20] [--seed 1] [--fast]
+       [--workdir DIR]
 """
 
 from __future__ import annotations
@@ -43,6 +50,7 @@ from core.settings import load_settings  # noqa: E402
 from embeddings.embedder import Embedder  # noqa: E402
 from graph import queries as Q  # noqa: E402
 from graph.server import EmbeddedServer  # noqa: E402
+from ingest.archive import Archive  # noqa: E402
 from ingest.kb import KnowledgeBase  # noqa: E402
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
@@ -291,19 +299,227 @@ def trials(workdir: Path, n: int, seed: int, n_docs: int = 15,
     return ref, duration, out
 
 
+# --- crawl target ----------------------------------------------------------------------------
+
+CRAWL_SOURCES = ["usdos_crhrp", "hrw_world_report", "freedomhouse_fiw", "usdos_irf"]
+
+
+def crawl_args(sources: list[str]) -> list[str]:
+    return [a for s in sources for a in ("--source", s)] + ["--country", "HN", "--country", "GT"]
+
+FIXTURES = ROOT / "tests" / "fixtures" / "crawlers"
+# the suite's fast crawl settings (tests/crawlers/crawl_helpers.py): no politeness delays
+FAST_CRAWL = {"AUTOTHROTTLE_ENABLED": False, "RETRY_BACKOFF_BASE": 0.05}
+
+
+def mirror_roots() -> list[Path]:
+    return sorted(FIXTURES.glob("*/site"))
+
+
+def crawl_worker(argv: list[str]) -> int:
+    """What `cckb crawl` does, with the hash embedder (the `--fast` mode's subprocess)."""
+    import ingest.kb
+    from crawlers import run
+
+    ingest.kb.get_embedder = lambda settings=None: HashEmbedder()
+    sets = [f"--set={k}={json.dumps(v)}" for k, v in FAST_CRAWL.items()]
+    return run.main(["--json", *sets, *argv])
+
+
+def start_crawl(data_dir: Path, base_url: str, fast: bool = False, sets: dict | None = None,
+                sources: list[str] = CRAWL_SOURCES) -> subprocess.Popen:
+    """The crawl as its own process group (the graph server daemonises out of it).
+
+    `sets` are Scrapy setting overrides, only for the fast worker (`cckb crawl` has none)."""
+    extra = [f"--set={k}={json.dumps(v)}" for k, v in (sets or {}).items()]
+    args = crawl_args(sources)
+    cmd = ([PYTHON, str(Path(__file__).resolve()), "--crawl-worker", *extra, *args]
+           if fast else [PYTHON, "-m", "cckb.main", "crawl", "--json", *args])
+    env = _env(data_dir)
+    env.update(CCKB_SOURCE_BASE_URL=base_url, CCKB_RELIEFWEB_APPNAME="cckb-test")
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)
+
+
+def run_crawl(data_dir: Path, base_url: str, fast: bool = False, timeout: float = 600,
+              sets: dict | None = None, sources: list[str] = CRAWL_SOURCES) -> dict:
+    """Run a crawl to completion; its JSON summary (raises if it failed)."""
+    proc = start_crawl(data_dir, base_url, fast, sets, sources)
+    out, err = proc.communicate(timeout=timeout)
+    if proc.returncode != 0:
+        raise RuntimeError(f"crawl failed ({proc.returncode}):\n{out.decode()[-3000:]}\n"
+                           f"{err.decode()[-3000:]}")
+    return json.loads(out)
+
+
+def verify_archive_cli(data_dir: Path) -> tuple[int, str]:
+    """`cckb verify --archive` on `data_dir`: (exit code, output)."""
+    proc = subprocess.run([PYTHON, "-m", "cckb.main", "verify", "--archive"], cwd=ROOT,
+                          env=_env(data_dir), capture_output=True, text=True, timeout=300)
+    return proc.returncode, (proc.stdout + proc.stderr).strip()
+
+
+def _requests(mirror: object) -> int:
+    return sum(mirror.hits.values())  # type: ignore[attr-defined]
+
+
+def _records(data_dir: Path) -> int:
+    root = data_dir / "archive" / "records"
+    return sum(1 for p in root.rglob("*.json")) if root.exists() else 0
+
+
+@dataclass
+class CrawlReference:
+    snapshot: Snapshot
+    doc_ids: list[str]
+    active: float  # seconds from the crawl's first request to its exit
+    requests: int
+    sources: list[str]
+
+
+def crawl_reference(workdir: Path, mirror: object, fast: bool = False,
+                    sources: list[str] = CRAWL_SOURCES) -> CrawlReference:
+    ref_dir = workdir / "A"
+    shutil.rmtree(ref_dir, ignore_errors=True)
+    before = _requests(mirror)
+    proc = start_crawl(ref_dir, mirror.base_url, fast,  # type: ignore[attr-defined]
+                       sources=sources)
+    while _requests(mirror) == before and proc.poll() is None:
+        time.sleep(0.01)
+    t0 = time.monotonic()
+    out, err = proc.communicate(timeout=600)
+    active = time.monotonic() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"reference crawl failed:\n{err.decode()[-3000:]}")
+    doc_ids = sorted(r["id"] for r in Archive(ref_dir / "archive").iter_records())
+    return CrawlReference(snapshot(ref_dir, doc_ids), doc_ids, active,
+                          _requests(mirror) - before, sources)
+
+
+@dataclass
+class CrawlTrial:
+    mode: str
+    delay: float  # seconds after the crawl's first request
+    requests: int  # requests the mirror had answered at the kill
+    records: int  # archive records written at the kill
+    exit: str
+    diffs: list[str] = field(default_factory=list)
+    orphans: int = 0
+    verify: str = ""
+
+
+def crawl_trial(rnd: random.Random, data_dir: Path, mirror: object, ref: CrawlReference,
+                mode: str, fast: bool = False,
+                by_records: bool = False) -> tuple[CrawlTrial, Snapshot]:
+    """Crawl into a fresh `data_dir`, kill at a random point, re-crawl, snapshot.
+
+    The kill point is a random time within the reference crawl's active time or, with
+    `by_records` (timing-proof, for the suite), a random moment after the k-th archive record
+    (k < the number of documents - 1), so the crawl is always killed mid-way."""
+    shutil.rmtree(data_dir, ignore_errors=True)
+    delay = rnd.uniform(0.0, ref.active)
+    k = rnd.randint(0, max(0, len(ref.doc_ids) - 2))
+    before = _requests(mirror)
+    proc = start_crawl(data_dir, mirror.base_url, fast,  # type: ignore[attr-defined]
+                       sources=ref.sources)
+    while _requests(mirror) == before and proc.poll() is None:
+        time.sleep(0.005)
+    t0 = time.monotonic()
+    if by_records:
+        while _records(data_dir) < k and proc.poll() is None:
+            time.sleep(0.005)
+        delay = time.monotonic() - t0 + rnd.uniform(0.0, 0.1)
+    deadline = t0 + delay
+    while time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.005)
+    exit_state = "killed"
+    if proc.poll() is not None:
+        exit_state = f"finished-before-kill rc={proc.returncode}"
+    if mode in ("crawler", "both") and proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+    if mode in ("server", "both"):
+        pid = server_of(data_dir).pid()
+        if pid:
+            os.kill(pid, signal.SIGKILL)
+        else:
+            mode += "(missed)"
+    trial = CrawlTrial(mode, delay, _requests(mirror) - before, _records(data_dir), exit_state)
+    if mode.startswith("server") and exit_state == "killed":
+        # the crawl must survive its graph server's crash (it reconnects) or fail cleanly
+        try:
+            proc.communicate(timeout=600)
+            trial.exit = f"survived rc={proc.returncode}"
+        except subprocess.TimeoutExpired:
+            trial.exit = "hung"
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.communicate()
+    run_crawl(data_dir, mirror.base_url, fast, sources=ref.sources)  # type: ignore[attr-defined]
+    server_of(data_dir).stop()
+    rc, output = verify_archive_cli(data_dir)
+    trial.verify = "clean" if rc == 0 else f"rc={rc}: {output[-300:]}"
+    got = snapshot(data_dir, ref.doc_ids)
+    trial.orphans = len(got.orphans)
+    trial.diffs = compare(ref.snapshot, got) + ([] if rc == 0 else [f"verify {trial.verify}"])
+    return trial, got
+
+
+def crawl_trials(workdir: Path, n: int, seed: int,
+                 fast: bool = False) -> tuple[CrawlReference, list[CrawlTrial]]:
+    from crawlers.mirror import MirrorServer
+
+    rnd = random.Random(seed)
+    modes = ["crawler", "both", "server"]
+    out: list[CrawlTrial] = []
+    with MirrorServer(mirror_roots()) as mirror:
+        ref = crawl_reference(workdir, mirror, fast)
+        # a trial whose crawl finished before its kill point killed nothing: it is reported but
+        # does not count, so `n` kills really happen (at most 2n attempts)
+        while sum(1 for t in out if not t.exit.startswith("finished")) < n and len(out) < 2 * n:
+            out.append(crawl_trial(rnd, workdir / "B", mirror, ref,
+                                   modes[(len(out) + seed) % 3], fast)[0])
+    return ref, out
+
+
+def crawl_main(args: argparse.Namespace, workdir: Path) -> int:
+    t0 = time.monotonic()
+    ref, results = crawl_trials(workdir, args.trials, args.seed, args.fast)
+    print(f"reference crawl: {len(ref.snapshot.documents)} documents, "
+          f"{len(ref.snapshot.passages)} passages, {ref.requests} requests, "
+          f"{ref.active:.1f}s from first request to exit, archive problems "
+          f"{len(ref.snapshot.problems)}")
+    for i, t in enumerate(results):
+        verdict = "OK" if not t.diffs else "FAIL " + "; ".join(t.diffs)
+        print(f"trial {i:2d} kill={t.mode:<8} at +{t.delay:5.2f}s after {t.requests:2d} requests,"
+              f" {t.records:2d} records; first run={t.exit:<26} orphans={t.orphans} "
+              f"verify={t.verify} {verdict}")
+    bad = [t for t in results if t.diffs]
+    kills = sum(1 for t in results if not t.exit.startswith("finished"))
+    print(f"summary: {len(results)} crawl trials ({dict(Counter(t.mode for t in results))}), "
+          f"{kills} killed mid-crawl, {len(results) - len(bad)} identical to the reference, "
+          f"{len(bad)} different; "
+          f"{time.monotonic() - t0:.0f}s total; workdir {workdir}")
+    return 1 if bad else 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--target", choices=["import", "crawl"], default="import")
     parser.add_argument("--trials", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--docs", type=int, default=15)
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--fast", action="store_true", help="hash embedder instead of the model")
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    if sys.argv[1:2] == ["--crawl-worker"]:
+        sys.exit(crawl_worker(sys.argv[2:]))
     args = parser.parse_args()
     if args.worker:
         sys.exit(worker(args.worker))
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="cckb-crash-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    if args.target == "crawl":
+        sys.exit(crawl_main(args, workdir))
     t0 = time.monotonic()
     ref, duration, results = trials(workdir, args.trials, args.seed, args.docs,
                                      args.fast)

@@ -4,7 +4,10 @@ Why: the UI serves several advocates at once against one embedded FalkorDB (one 
 on a Unix socket); searches must not error or serialise badly under concurrency, and an import
 running in another process must not make concurrent readers fail or see torn counts.
 
-Usage: python bench/load.py [--threads 20] [--seconds 60] [--import-seconds 30]
+`crawl_beside_reads` does the same with a crawl: `cckb crawl` (its own process) crawls recorded
+pages of several sources served on 127.0.0.1 into the knowledge base this process searches.
+
+Usage: python bench/load.py [--threads 20] [--seconds 60] [--import-seconds 30] [--no-crawl]
 """
 
 from __future__ import annotations
@@ -40,9 +43,12 @@ PROFILES = [
 ]
 
 
-def searches(data_dir: Path, threads: int, seconds: float) -> dict:
-    """`threads` threads sharing one EvidenceSearch (the embedder is locked) for `seconds`."""
+def searches(data_dir: Path, threads: int, seconds: float, combine: bool = True) -> dict:
+    """`threads` threads sharing one EvidenceSearch for `seconds`. The model runs one forward
+    pass at a time; `combine` lets the encode calls queued behind a pass share the next one
+    (False: one pass per call, the former behaviour)."""
     kb = KnowledgeBase.open(load_settings({"CCKB_DATA_DIR": str(data_dir)}))
+    kb.embedder.combine = combine  # type: ignore[attr-defined]
     search = EvidenceSearch.from_kb(kb)
     profiles = [parse_profile(p) for p in PROFILES]
     latencies: list[float] = []
@@ -70,9 +76,11 @@ def searches(data_dir: Path, threads: int, seconds: float) -> dict:
     for t in pool:
         t.join()
     wall = time.monotonic() - t0
+    kb.embedder.combine = True  # type: ignore[attr-defined]
     kb.close()
     lat = sorted(latencies) or [0.0]
-    return {"searches": len(latencies), "errors": len(errors), "error_kinds": errors[:3],
+    return {"combine": combine, "threads": threads, "seconds": seconds,
+            "searches": len(latencies), "errors": len(errors), "error_kinds": errors[:3],
             "throughput_per_s": round(len(latencies) / wall, 2),
             "p50_ms": round(statistics.median(lat) * 1000),
             "p95_ms": round(lat[int(0.95 * (len(lat) - 1))] * 1000)}
@@ -130,11 +138,81 @@ def mixed(data_dir: Path, seconds: float) -> dict:
             "consistent": after == before + result["imported"]}
 
 
+def crawl_beside_reads(data_dir: Path, base_url: str, fast: bool = False,
+                       sources: list[str] | None = None, embedder: object = None) -> dict:
+    """A crawl process writes while this process counts nodes and runs profile searches.
+
+    No read may fail, the document count must never go down, and at the end the graph must
+    hold exactly the crawl's documents (plus what was there before) and their passages. The
+    passage count may go down only when the crawl updates a document that was already there
+    (its passages are replaced): `updated_existing` says how many it re-ingested."""
+    from bench import crash
+    from ingest.archive import Archive
+
+    kb = KnowledgeBase.open(load_settings({"CCKB_DATA_DIR": str(data_dir)}))
+    if embedder is not None:
+        kb.__dict__["embedder"] = embedder
+    kb.init()
+    search = EvidenceSearch.from_kb(kb)
+    profiles = [parse_profile(p) for p in PROFILES[:2]]
+    before = node_counts(kb.store)
+    records_before = {r["id"] for r in Archive(data_dir / "archive").iter_records()}
+    proc = crash.start_crawl(data_dir, base_url, fast, sources=sources or crash.CRAWL_SOURCES)
+    last = {"Document": before["Document"], "Passage": before["Passage"]}
+    seen, errors, went_down, latencies, rounds = set(), [], [], [], 0
+    t0 = time.monotonic()
+    while proc.poll() is None:
+        try:
+            for label in last:
+                n = int(kb.store.execute(Q.count_nodes(label))[0]["n"])
+                if n < last[label]:
+                    went_down.append(f"{label} {last[label]} -> {n}")
+                last[label] = n
+                seen.add((label, n))
+            s0 = time.monotonic()
+            search.for_profile(profiles[rounds % len(profiles)])
+            latencies.append(time.monotonic() - s0)
+            rounds += 1
+        except Exception as exc:  # noqa: BLE001 - counted, the point of the check
+            errors.append(f"{type(exc).__name__}: {exc}"[:200])
+    wall = time.monotonic() - t0
+    out, err = proc.communicate()
+    after = node_counts(kb.store)
+    records = {r["id"] for r in Archive(data_dir / "archive").iter_records()}
+    passages = {r["id"] for r in kb.store.execute(Q.document_passage_ids(sorted(records)))}
+    kb.close()
+    try:
+        ingested = sum(s["ingested"] for s in json.loads(out)["sources"])
+    except (ValueError, KeyError):
+        ingested = -1
+    lat = sorted(latencies) or [0.0]
+    return {"crawl_exit": proc.returncode, "crawl_seconds": round(wall, 1),
+            "crawl_log_tail": err.decode(errors="replace")[-1500:] if proc.returncode else "",
+            "ingested": ingested, "reader_rounds": rounds, "reader_errors": len(errors),
+            "error_kinds": errors[:3],
+            "documents_went_down": [w for w in went_down if w.startswith("Document")],
+            "passages_went_down": [w for w in went_down if w.startswith("Passage")],
+            "updated_existing": max(0, ingested - len(records - records_before)),
+            "distinct_document_counts_seen": len({n for k, n in seen if k == "Document"}),
+            "search_p50_ms": round(statistics.median(lat) * 1000),
+            "search_p95_ms": round(lat[int(0.95 * (len(lat) - 1))] * 1000),
+            "documents_before": before["Document"], "documents_after": after["Document"],
+            "new_records": len(records - records_before),
+            "passages_after": after["Passage"], "passages_of_records": len(passages),
+            "consistent": (after["Document"] == len(records)
+                           and after["Document"] - before["Document"] == len(
+                               records - records_before)
+                           and after["Passage"] == len(passages))}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--import-seconds", type=float, default=30)
+    parser.add_argument("--baseline-seconds", type=float, default=30,
+                        help="searches without combined encode calls first (0: skip)")
+    parser.add_argument("--no-crawl", action="store_true", help="skip the crawl beside reads")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="cckb-load-") as tmp:
         data_dir = Path(tmp) / "kb"
@@ -145,8 +223,24 @@ def main() -> None:
             # the server stays up only while a client holds it: keep this one open
             print(f"sample: {report.documents} documents, {len(report.failures)} failed, "
                   f"nodes {node_counts(kb.store)}")
-            print("searches:", json.dumps(searches(data_dir, args.threads, args.seconds)))
+            base = None
+            if args.baseline_seconds:
+                base = searches(data_dir, args.threads, args.baseline_seconds, combine=False)
+                print("searches, one pass per encode call:", json.dumps(base))
+            now = searches(data_dir, args.threads, args.seconds)
+            print("searches:", json.dumps(now))
+            if base and base["throughput_per_s"]:
+                print(f"combined encode calls: throughput x"
+                      f"{now['throughput_per_s'] / base['throughput_per_s']:.2f}, p95 "
+                      f"{base['p95_ms']} -> {now['p95_ms']} ms (same run)")
             print("import + reads:", json.dumps(mixed(data_dir, args.import_seconds)))
+            if not args.no_crawl:
+                from bench import crash
+                from crawlers.mirror import MirrorServer
+
+                with MirrorServer(crash.mirror_roots()) as mirror:
+                    print("crawl + reads:", json.dumps(crawl_beside_reads(data_dir,
+                                                                          mirror.base_url)))
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 2
 HTTPCACHE_ENABLED = True
 HTTPCACHE_DIR = str(_cckb.data_path / "httpcache")
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_STORAGE = "crawlers.httpcache.AtomicFilesystemCacheStorage"  # a kill tears no entry
 HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
 RETRY_ENABLED = True
