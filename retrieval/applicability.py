@@ -20,14 +20,16 @@ def _unknown(reason: str) -> dict[str, Any]:
 
 
 def applicability(country: str, nationality: str | None,
-                  path: Path | None = None) -> dict[str, Any]:
-    """The registry's answer for a national of `nationality` sent to `country`."""
+                  path: Path | None = None,
+                  unaccompanied_child: bool | None = None) -> dict[str, Any]:
+    """The registry's answer for a national of `nationality` sent to `country` (and, when the
+    profile states it, whether they were an unaccompanied child)."""
     if not Path(path or agreements.DEFAULT_PATH).exists():
         return _unknown("agreements registry not loaded")
     if nationality is None:
         return _unknown("no nationality given: coverage depends on it")
     try:
-        answer = agreements.applicability(nationality, country, path=path)
+        answer = agreements.applicability(nationality, country, unaccompanied_child, path=path)
     except ValidationError as exc:
         return _unknown(f"agreements registry not usable: {exc}")
     return {**answer, "reason": "; ".join(answer["reasons"])}

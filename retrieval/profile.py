@@ -57,6 +57,16 @@ class ClientProfile(BaseModel):
     languages: list[str] = Field(default_factory=list, max_length=MAX_LIST)
     other: str = ""
     narrative: str = ""
+    # Not a characteristic but a fact the agreements' exceptions turn on (8 CFR 1240.11(h)(2)(ii)):
+    # true/false when known, null when not stated. Never used for retrieval.
+    unaccompanied_child: bool | None = None
+
+    @field_validator("unaccompanied_child", mode="before")
+    @classmethod
+    def _uac(cls, value: Any) -> bool | None:
+        if value is not None and not isinstance(value, bool):
+            raise ValueError("must be true, false or null")
+        return value
 
     @field_validator("nationality", mode="before")
     @classmethod

@@ -52,7 +52,8 @@ class EvidenceSearch:
                     top: int = DEFAULT_TOP, today: date | None = None) -> dict[str, Any]:
         """`countries` narrows the profile's third countries (`--country`)."""
         wanted = iso2_list(countries) if countries else list(profile.third_countries)
-        return self.run(map_profile(profile, self.enricher), wanted, top, today)
+        return self.run(map_profile(profile, self.enricher), wanted, top, today,
+                        profile.unaccompanied_child)
 
     def for_research(self, countries: list[str], risks: list[str], text: str = "",
                      nationality: str | None = None, top: int = DEFAULT_TOP,
@@ -65,7 +66,8 @@ class EvidenceSearch:
         return self.run(mapping, iso2_list(countries), top, today)
 
     def run(self, mapping: Mapping, countries: list[str], top: int,
-            today: date | None = None) -> dict[str, Any]:
+            today: date | None = None,
+            unaccompanied_child: bool | None = None) -> dict[str, Any]:
         if not 1 <= top <= MAX_TOP:
             raise ValidationError(f"--top must be between 1 and {MAX_TOP}")
         today = today or date.today()
@@ -93,7 +95,8 @@ class EvidenceSearch:
             ranked.sort(key=lambda r: (-r.score, r.row["id"]))
             out.append({
                 "country": country,
-                "applicability": applicability(country, mapping.nationality),
+                "applicability": applicability(country, mapping.nationality,
+                                               unaccompanied_child=unaccompanied_child),
                 "gaps": self.gaps(ranked, mapping),
                 "evidence": [self.item(best, dupes) for best, dupes in collapse(ranked)[:top]],
             })

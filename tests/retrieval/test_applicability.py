@@ -27,3 +27,10 @@ def test_broken_registry_is_unknown_not_a_crash(tmp_path: Path):
     bad.write_text("agreements: [{id: 1}]\n")
     answer = applicability("HN", "VE", bad)
     assert answer["status"] == "unknown" and "not usable" in answer["reason"]
+
+
+def test_unaccompanied_child_from_the_profile_reaches_the_answer():
+    stated = applicability("UG", "CD", unaccompanied_child=True)
+    silent = applicability("UG", "CD")
+    assert stated["excluded"] is True and "Unaccompanied child" in stated["reason"]
+    assert silent["excluded"] is not True and "not given" in silent["reason"]

@@ -74,3 +74,14 @@ def test_load_profile_errors_name_the_file_not_the_content(tmp_path: Path):
 def test_not_an_object():
     with pytest.raises(ValidationError, match="JSON object"):
         parse_profile(["VE"])
+
+
+def test_unaccompanied_child_is_true_false_or_null():
+    base = {"nationality": "CD", "third_countries": ["UG"]}
+    assert parse_profile(base).unaccompanied_child is None
+    assert parse_profile({**base, "unaccompanied_child": True}).unaccompanied_child is True
+    assert parse_profile({**base, "unaccompanied_child": False}).unaccompanied_child is False
+    for bad in ("yes", 1, "true"):
+        with pytest.raises(ValidationError,
+                           match="unaccompanied_child: must be true, false or null"):
+            parse_profile({**base, "unaccompanied_child": bad})

@@ -37,8 +37,11 @@ def new_app() -> AppTest:
     return AppTest.from_file(str(APP), default_timeout=120)
 
 
-def submit_profile(at: AppTest) -> AppTest:
+def submit_profile(at: AppTest, unaccompanied_child: str | None = None) -> AppTest:
     at.run()
+    if unaccompanied_child is not None:
+        assert at.radio(key="pf_unaccompanied_child").value == "not stated"
+        at.radio(key="pf_unaccompanied_child").set_value(unaccompanied_child)
     at.selectbox(key="pf_nationality").set_value(PROFILE["nationality"])
     at.multiselect(key="pf_third_countries").set_value(PROFILE["third_countries"])
     at.text_input(key="pf_sexual_orientation").input(PROFILE["sexual_orientation"])
@@ -74,9 +77,10 @@ def test_browse_shows_counts_chart_and_network(app_env: Path) -> None:
 
 def test_profile_submit_evidence_select_export(app_env: Path) -> None:
     at = new_app()
-    submit_profile(at)
+    submit_profile(at, unaccompanied_child="no")
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state[state.RESULTS]["countries"], "no results after submit"
+    assert at.session_state[state.PROFILE].unaccompanied_child is False
 
     at.switch_page("pages/evidence.py").run()
     assert not at.exception, [e.value for e in at.exception]

@@ -21,6 +21,10 @@ LIST_LABELS = {"social_groups": "Social groups (one per line)",
 ACA = ["BZ", "EC", "GT", "HN", "PY", "UG", "SV"]
 
 
+UAC_VALUE = {"not stated": None, "yes": True, "no": False}
+UAC_LABEL = {value: label for label, value in UAC_VALUE.items()}
+
+
 def country_name(code: str) -> str:
     return f"{code} — {COUNTRIES[code]['name']}" if code in COUNTRIES else code
 
@@ -49,6 +53,7 @@ def fill_form(data: dict) -> None:
         st.session_state[f"pf_{name}"] = data.get(name, "")
     for name in LIST_FIELDS:
         st.session_state[f"pf_{name}"] = "\n".join(data.get(name, []))
+    st.session_state["pf_unaccompanied_child"] = UAC_LABEL[data.get("unaccompanied_child")]
 
 
 def form_data() -> dict:
@@ -59,6 +64,8 @@ def form_data() -> dict:
     for name in LIST_FIELDS:
         text = st.session_state.get(f"pf_{name}", "")
         data[name] = [line.strip() for line in text.splitlines() if line.strip()]
+    data["unaccompanied_child"] = UAC_VALUE[st.session_state.get("pf_unaccompanied_child",
+                                                                 UAC_LABEL[None])]
     return data
 
 
@@ -90,6 +97,8 @@ def form(countries: list[str]) -> None:
         for i, (name, text) in enumerate(LIST_LABELS.items()):
             cols[i % 2].text_area(text, key=f"pf_{name}", height=80)
         st.text_area("Narrative (as you would write it)", key="pf_narrative", height=160)
+        st.radio("Unaccompanied child on arrival in the United States (agreement exceptions)",
+                 list(UAC_VALUE), key="pf_unaccompanied_child", horizontal=True)
         top = st.slider("Evidence items per country", 5, 50, 15)
         if st.form_submit_button("Find evidence", type="primary"):
             with st.spinner("Searching…"):
