@@ -33,7 +33,22 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class DocumentItem(Strict):
+class Fetched(Strict):
+    """What a spider or an import hands on: its `url` and `countries` are checked the same way
+    (the subclass declares both fields)."""
+
+    @field_validator("countries", check_fields=False)
+    @classmethod
+    def _iso2(cls, value: list[str]) -> list[str]:
+        return _iso2_codes(value)
+
+    @field_validator("url", check_fields=False)
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return _checked_url(value)
+
+
+class DocumentItem(Fetched):
     """One document as a spider or `cckb import` hands it to ingest.
 
     Exactly one of `text`, `html`, `pdf` or `raw` (original bytes of a fetched or imported file,
@@ -62,16 +77,6 @@ class DocumentItem(Strict):
     retrieved_at: datetime | None = None
     sha256: str | None = None
     archive_path: str | None = None
-
-    @field_validator("countries")
-    @classmethod
-    def _iso2(cls, value: list[str]) -> list[str]:
-        return _iso2_codes(value)
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        return _checked_url(value)
 
     @model_validator(mode="after")
     def _one_body(self) -> DocumentItem:
@@ -154,7 +159,7 @@ class AsylumDecisionsRow(Strict):
     dec_total: int = Field(ge=0)
 
 
-class StatisticsItem(Strict):
+class StatisticsItem(Fetched):
     """One answer page of a statistics API as a spider hands it on: the parsed rows and the
     exact response bytes (archived, hashed and cited). Loaded all-or-nothing."""
 
@@ -173,16 +178,6 @@ class StatisticsItem(Strict):
     retrieved_at: datetime | None = None
     sha256: str | None = None
     archive_path: str | None = None
-
-    @field_validator("countries")
-    @classmethod
-    def _iso2(cls, value: list[str]) -> list[str]:
-        return _iso2_codes(value)
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        return _checked_url(value)
 
 
 class StatisticRecord(Strict):

@@ -3,7 +3,11 @@ hostile title, an old report) put through the real ingest path and embedding mod
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 from core.models import DocumentItem
 from core.settings import load_settings
@@ -52,3 +56,26 @@ def open_small_kb(data_dir: Path, docs: list[DocumentItem] = DOCS) -> KnowledgeB
         kb.close()
         raise
     return kb
+
+
+@contextmanager
+def streamlit_env(data_dir: Path) -> Iterator[Path]:
+    """The environment an AppTest run of the UI needs: `CCKB_DATA_DIR` set to `data_dir`,
+    Streamlit's caches cleared before and after, and the app's cached knowledge base closed."""
+    import streamlit as st
+
+    from ui import state
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("CCKB_DATA_DIR", str(data_dir))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        yield data_dir
+    finally:
+        try:
+            state.knowledge_base().close()
+        finally:
+            st.cache_resource.clear()
+            st.cache_data.clear()
+            mp.undo()

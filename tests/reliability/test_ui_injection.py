@@ -14,36 +14,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from docx import Document as Word
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from core.models import DocumentItem
-from core.settings import load_settings
 from graph import queries as Q
 from graph.stats import node_counts, relationship_counts
-from ingest.kb import KnowledgeBase
+from tests.small_kb import DOCS, open_small_kb, streamlit_env
 from ui import state
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "ui" / "app.py"
-DOCS = [
-    DocumentItem(
-        url="https://example.org/inj/hn", title="Honduras 2023 Human Rights Report",
-        publisher="U.S. Department of State", countries=["HN"], published="2024-04-22",
-        language="en",
-        text="SEXUAL ORIENTATION\n\nCivil society groups reported killings of lesbian, gay, "
-             "bisexual and transgender persons.\n\nPolice rarely investigated these hate "
-             "crimes, and gay men were beaten by gang members who extorted them."),
-    DocumentItem(
-        url="https://example.org/inj/gt", title="Guatemala <b>2023</b> report",
-        publisher="Example <Watch>", countries=["GT"], published="2024-04-22", language="en",
-        text="Gay asylum seekers in Guatemala were threatened by gang members.\n\nA website "
-             "quoted the payload <script>alert(1)</script> used against a refugee "
-             "organisation, and police officers extorted migrants at checkpoints."),
-]
-
 CYPHER = "') MATCH (n) DETACH DELETE n //"
 CYPHER_DQ = '\\"}) MATCH (n) DETACH DELETE n RETURN 1 //'
 REDIS = "FLUSHALL\r\n"
@@ -60,22 +41,10 @@ CAPTION_FIELDS = ["respondent", "a_number", "court", "judge", "hearing_date"]
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    data_dir = tmp_path_factory.mktemp("inj-kb")
-    with KnowledgeBase.open(load_settings({"CCKB_DATA_DIR": str(data_dir)})) as kb:
-        kb.init()
-        for item in DOCS:
-            kb.ingestor.ingest_item(item)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CCKB_DATA_DIR", str(data_dir))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield data_dir
-    try:
-        state.knowledge_base().close()
-    finally:
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        mp.undo()
+    kb_dir = tmp_path_factory.mktemp("inj-kb")
+    open_small_kb(kb_dir).close()
+    with streamlit_env(kb_dir):
+        yield kb_dir
 
 
 def graph_counts() -> tuple[dict, dict]:

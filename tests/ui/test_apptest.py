@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
+from tests.small_kb import streamlit_env
 from tests.ui.conftest import APP, PROFILE, SCRIPT
 from ui import state
 
@@ -20,17 +20,8 @@ PAGES = ["pages/profile.py", "pages/evidence.py", "pages/bundle.py", "pages/brow
 
 @pytest.fixture(scope="module")
 def app_env(ui_data_dir: Path) -> Iterator[Path]:
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CCKB_DATA_DIR", str(ui_data_dir))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield ui_data_dir
-    try:
-        state.knowledge_base().close()
-    finally:
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        mp.undo()
+    with streamlit_env(ui_data_dir) as data_dir:
+        yield data_dir
 
 
 def new_app() -> AppTest:
