@@ -17,7 +17,7 @@ import re
 import sys
 import tempfile
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -87,28 +87,42 @@ class QueryResult:
     profile: str
     country: str
     split: str
-    scores: dict[str, tuple[float, float]]  # system -> (nDCG@10, recall@20)
-    unjudged: dict[str, list[str]]  # system -> keys in its top 10 with no judgment
+    ranked: dict[str, list[str]]  # system -> passage keys, best first
+    present: set[str]  # keys of the passages about the country (judgments of others are stale)
+    scores: dict[str, tuple[float, float]] = field(default_factory=dict)  # (nDCG@10, recall@20)
+    unjudged: dict[str, list[str]] = field(default_factory=dict)  # top-10 keys with no grade
     stale: int = 0  # judgments whose passage is no longer in the corpus (ignored)
 
+    def scored(self, judged: dict[str, int]) -> QueryResult:
+        """This query's rankings scored against one annotator's grades."""
+        grades = {k: g for k, g in judged.items() if k in self.present}
+        out = QueryResult(self.profile, self.country, self.split, self.ranked, self.present,
+                          stale=len(judged) - len(grades))
+        for name, keys in self.ranked.items():
+            out.scores[name] = (ndcg(keys, grades), recall(keys, grades))
+            out.unjudged[name] = [k for k in keys[:10] if k not in grades]
+        return out
 
-def load_judgments() -> dict[tuple[str, str], dict[str, int]]:
+
+def load_judgments(path: Path) -> dict[tuple[str, str], dict[str, int]]:
     judged: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
-    for line in (DEVSET / "judgments.jsonl").open():
+    for line in path.open():
         j = json.loads(line)
         judged[(j["profile"], j["country"])][j["key"]] = j["grade"]
     return judged
 
 
-def evaluate(kb: KnowledgeBase) -> list[QueryResult]:
-    """Every (profile, third country) query ranked by the three systems; a passage missing
-    from the judgments counts as grade 0 and is listed so the gap is visible."""
-    profiles = [json.loads(line) for line in (DEVSET / "profiles.jsonl").open()]
-    judged = load_judgments()
+def load_profiles() -> list[dict]:
+    return [json.loads(line) for line in (DEVSET / "profiles.jsonl").open()]
+
+
+def rank_all(kb: KnowledgeBase, explain: set[tuple[str, str]] = frozenset()) -> list[QueryResult]:
+    """Every (profile, third country) query ranked by the three systems, over the passages
+    about that country."""
     searcher = EvidenceSearch.from_kb(kb)
     out: list[QueryResult] = []
     cache: dict[str, tuple[list[dict], np.ndarray]] = {}
-    for entry in profiles:
+    for entry in load_profiles():
         raw, profile = entry["profile"], parse_profile(entry["profile"])
         query = profile_text(raw)
         qvec = kb.embedder.encode([query])[0]
@@ -118,30 +132,39 @@ def evaluate(kb: KnowledgeBase) -> list[QueryResult]:
                 cache[country] = (rows, kb.embedder.encode([r["text"] for r in rows]))
             rows, vectors = cache[country]
             keys = {r["id"]: passage_key(r["url"], r["ordinal"], r["text"]) for r in rows}
-            present = set(keys.values())
-            grades = {k: g for k, g in judged[(entry["id"], country)].items() if k in present}
             bm25 = BM25Okapi([tokens(r["text"]) for r in rows]).get_scores(tokens(query))
+            found = searcher.for_profile(profile, [country], top=50)
             systems = {
                 "bm25": [rows[i]["id"] for i in np.argsort(-bm25, kind="stable")],
                 "dense": [rows[i]["id"] for i in np.argsort(-(vectors @ qvec), kind="stable")],
-                "project": project_ranking(searcher.for_profile(profile, [country], top=50)),
+                "project": project_ranking(found),
             }
-            result = QueryResult(entry["id"], country, entry.get("split", "tune"), {}, {},
-                                 len(judged[(entry["id"], country)]) - len(grades))
-            for name, ranked in systems.items():
-                ranked_keys = [keys[pid] for pid in ranked if pid in keys]
-                result.scores[name] = (ndcg(ranked_keys, grades), recall(ranked_keys, grades))
-                result.unjudged[name] = [k for k in ranked_keys[:10] if k not in grades]
-            out.append(result)
+            out.append(QueryResult(entry["id"], country, entry.get("split", "tune"),
+                                   {name: [keys[pid] for pid in ranked if pid in keys]
+                                    for name, ranked in systems.items()},
+                                   set(keys.values())))
+            if (entry["id"], country) in explain:
+                explain_query(found, keys, load_judgments(DEVSET / "judgments.jsonl")[
+                    (entry["id"], country)])
     return out
 
 
-def report(results: list[QueryResult]) -> None:
+def explain_query(found: dict, keys: dict[str, str], grades: dict[str, int]) -> None:
+    """The project's top 15 with their grades and `why`: for failure analysis of tune queries."""
+    print(f"\n--- explain: {found['countries'][0]['country']}")
+    for i, item in enumerate(found["countries"][0]["evidence"][:15], start=1):
+        key = keys.get(item["passage_id"], "")
+        print(f"{i:>2} grade={grades.get(key, '?')} score={item['score']:.3f} {key[:90]}")
+        print(f"   why: {item['why']}")
+        print(f"   {item['text'][:160]!r}")
+
+
+def report(results: list[QueryResult], splits: tuple[str, ...]) -> dict[str, dict[str, float]]:
     names = list(results[0].scores) if results else []
-    print(f"{'query (profile / country)':<40}{'split':<8}"
+    print(f"{'query (profile / country)':<40}{'split':<9}"
           + "".join(f"{n:>9}" for n in names) + "  unjudged@10 (project)")
     for r in results:
-        print(f"{r.profile[:34] + ' / ' + r.country:<40}{r.split:<8}"
+        print(f"{r.profile[:34] + ' / ' + r.country:<40}{r.split:<9}"
               + "".join(f"{r.scores[n][0]:>9.3f}" for n in names)
               + f"  {len(r.unjudged['project'])}")
     missing = sorted({k for r in results for n in names for k in r.unjudged[n]})
@@ -150,8 +173,10 @@ def report(results: list[QueryResult]) -> None:
     print(f"unjudged passages in some system's top 10 (graded 0): {len(missing)}")
     for key in missing[:20]:
         print(f"  {key}")
-    for split in ("all", "tune", "holdout"):
-        subset = [r for r in results if split in ("all", r.split)]
+    summary = {}
+    for split in splits:
+        members = SPLITS.get(split, (split,))
+        subset = [r for r in results if split == "all" or r.split in members]
         if not subset:
             continue
         print(f"\n{split}: {len(subset)} queries; recall counts grade >= {RELEVANT}")
@@ -163,12 +188,48 @@ def report(results: list[QueryResult]) -> None:
             print(f"{name:<10}{means[name]:>10.3f}{rec:>11.3f}")
         best = max(means["bm25"], means["dense"])
         print(f"project / best baseline nDCG@10: {means['project'] / best:.2f}x (target 1.3x)")
+        summary[split] = means
+    return summary
+
+
+# holdout: fixed before the first run, graded by the set's first annotator (A); holdout2: ten
+# more profiles written later, graded by three other annotators (B, C, D) before any system
+# ranked them.
+SPLITS = {"held-out (both)": ("holdout", "holdout2")}
+
+
+def agreement(first: dict, second: dict) -> None:
+    """Exact agreement and quadratic-weighted Cohen's kappa on the passages both graded."""
+    pairs = [(first[q][k], g) for q, grades in second.items() for k, g in grades.items()
+             if k in first.get(q, {})]
+    if not pairs:
+        return
+    cats = range(4)
+    n = len(pairs)
+    seen: dict[tuple[int, int], int] = defaultdict(int)
+    for pair in pairs:
+        seen[pair] += 1
+    left = [sum(1 for a, _ in pairs if a == c) for c in cats]
+    right = [sum(1 for _, b in pairs if b == c) for c in cats]
+    observed = sum((i - j) ** 2 * seen[(i, j)] for i in cats for j in cats) / n
+    expected = sum((i - j) ** 2 * left[i] * right[j] for i in cats for j in cats) / n / n
+    exact = sum(a == b for a, b in pairs) / n
+    print(f"\nsecond annotator (E) on {len(second)} queries, {n} passages: exact agreement "
+          f"{exact:.2f}, quadratic-weighted kappa {1 - observed / expected:.2f}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data-dir", help="reuse a data directory (default: a temporary one)")
+    ap.add_argument("--explain", action="append", default=[], metavar="PROFILE/ISO2",
+                    help="print the project's top 15 with grades for a tune query (repeatable)")
     args = ap.parse_args()
+    tune = {(e["id"], c) for e in load_profiles() if e.get("split", "tune") == "tune"
+            for c in e["profile"]["third_countries"]}
+    explain = {tuple(x.split("/")) for x in args.explain}
+    if explain - tune:
+        ap.error("--explain takes tune queries only: held-out failures must not steer the "
+                 f"ranking ({', '.join('/'.join(q) for q in sorted(explain - tune))})")
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings({"CCKB_DATA_DIR": args.data_dir or tmp})
         with KnowledgeBase.open(settings) as kb:
@@ -177,8 +238,16 @@ def main() -> None:
             print(f"corpus: {ingested.documents} documents, "
                   f"{kb.store.execute(Q.count_nodes('Passage'))[0]['n']} passages, "
                   f"{len(ingested.failures)} skipped")
-            results = evaluate(kb)
-    report(results)
+            ranked = rank_all(kb, explain)
+    first = load_judgments(DEVSET / "judgments.jsonl")
+    report([r.scored(first[(r.profile, r.country)]) for r in ranked],
+           ("all", "tune", "holdout", "holdout2", "held-out (both)"))
+    second = load_judgments(DEVSET / "judgments_second.jsonl")
+    agreement(first, second)
+    print("the same rankings scored with annotator E's grades on those queries:")
+    report([r.scored(second[(r.profile, r.country)]) for r in ranked
+            if (r.profile, r.country) in second], ("all",))
+
 
 if __name__ == "__main__":
     main()

@@ -103,6 +103,24 @@ class Dialect:
                 "RETURN node.id AS id, c.iso2 AS country, similarity ORDER BY similarity DESC",
                 {"k": k, "vector": vector, "countries": countries})
 
+    def cosine(self, expr: str, param: str) -> str:
+        """Closeness of a stored embedding to a query-vector parameter. Backends scale it
+        differently (FalkorDB 1 - cosine distance, Neo4j (1 + cosine) / 2); both increase with
+        the cosine, which is all ranking needs."""
+        if self.is_neo4j:
+            return f"vector.similarity.cosine({expr}, ${param})"
+        return f"1.0 - vec.cosineDistance({expr}, vecf32(${param}))"
+
+    def vector_exact_in_country(self, limit: int, vector: list[float], iso2: str) -> Query:
+        """The passages ABOUT `iso2` closest to `vector`, by a full scan of that country's
+        passages: exact and deterministic, for a country with few passages (the index
+        approximates and cannot filter by country)."""
+        return ("MATCH (p:Passage)-[:ABOUT]->(c:Country {iso2: $iso2}) "
+                f"WHERE p.embedding IS NOT NULL WITH p, c, {self.cosine('p.embedding', 'vector')} "
+                "AS similarity RETURN p.id AS id, c.iso2 AS country, similarity "
+                "ORDER BY similarity DESC, id LIMIT $limit",
+                {"vector": vector, "iso2": iso2, "limit": limit})
+
     def fulltext_in_countries(self, terms: list[str], countries: list[str],
                               limit: int) -> Query:
         """Full-text matches kept only when ABOUT one of `countries`, best first."""
@@ -294,6 +312,12 @@ def actor_candidates(iso2: str, actors: list[str], limit: int) -> Query:
             {"iso2": iso2, "actors": actors, "limit": limit})
 
 
+def passages_in_countries(countries: list[str]) -> Query:
+    """How many passages are ABOUT each of `countries` (decides exact scan or vector index)."""
+    return ("MATCH (p:Passage)-[:ABOUT]->(c:Country) WHERE c.iso2 IN $countries "
+            "RETURN c.iso2 AS country, count(p) AS n", {"countries": countries})
+
+
 def passage_evidence(ids: list[str]) -> Query:
     """What ranking and citation need about each candidate: text, document and its links,
     one row per passage (links collected as [type, target, score])."""
@@ -356,6 +380,8 @@ def neo4j_lint_catalog() -> list[tuple[str, str]]:
         "passage_texts": passage_texts("", 10),
         "set_embeddings": set_embeddings(d, []),
         "vector_in_countries": d.vector_in_countries(50, [0.0], ["HN"]),
+        "vector_exact_in_country": d.vector_exact_in_country(50, [0.0], "HN"),
+        "passages_in_countries": passages_in_countries(["HN"]),
         "fulltext_in_countries": d.fulltext_in_countries(["gay", "orientacion sexual"], ["HN"], 5),
         "risk_factor_candidates": risk_factor_candidates("HN", ["lgbti"], 5),
         "actor_candidates": actor_candidates("HN", ["ms13"], 5),
@@ -381,12 +407,9 @@ def passage_closeness(dialect: Dialect, ids: list[str], vector: list[float]) -> 
     1 - cosine distance, Neo4j (1 + cosine) / 2); both are increasing in the cosine, which is
     all the caller's per-country rescaling needs. The vector is the client's, in memory only:
     it is a query parameter and is never stored."""
-    if dialect.is_neo4j:
-        expr = "vector.similarity.cosine(p.embedding, $vector)"
-    else:
-        expr = "1.0 - vec.cosineDistance(p.embedding, vecf32($vector))"
     return (f"MATCH (p:Passage) WHERE p.id IN $ids AND p.embedding IS NOT NULL "
-            f"RETURN p.id AS id, {expr} AS closeness", {"ids": ids, "vector": vector})
+            f"RETURN p.id AS id, {dialect.cosine('p.embedding', 'vector')} AS closeness",
+            {"ids": ids, "vector": vector})
 
 
 EXTRA_NEO4J_QUERIES += [("passage_closeness", passage_closeness(NEO4J, ["p"], [0.0])[0])]

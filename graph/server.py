@@ -27,6 +27,9 @@ import redis
 from core.errors import GraphError
 
 START_TIMEOUT = 120.0
+# A large graph is rebuilt from the append-only file on start, indexes included: a 100,000-passage
+# graph took about 3 minutes on 2 cores. While the server answers LOADING it is making progress.
+LOAD_TIMEOUT = 3600.0
 _SOCK_MAX = 100  # AF_UNIX paths are limited to 108 bytes
 
 
@@ -118,15 +121,22 @@ class EmbeddedServer:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     def ping(self, timeout: float = 2.0) -> bool:
+        return self._probe(timeout) == "up"
+
+    def _probe(self, timeout: float) -> str:
+        """"up", "loading" (reading its data from disk: it answers LOADING, or does not answer
+        at all while it builds the indexes) or "down"."""
         try:
             client = redis.Redis(unix_socket_path=str(self.paths.socket),
                                  socket_timeout=timeout, socket_connect_timeout=timeout)
             try:
-                return bool(client.ping())
+                return "up" if client.ping() else "down"
             finally:
                 client.close()
+        except (redis.BusyLoadingError, redis.TimeoutError):
+            return "loading"
         except (redis.RedisError, OSError):
-            return False
+            return "down"
 
     def pid(self) -> int | None:
         pid = _read_pid(self.paths.pidfile)
@@ -191,13 +201,17 @@ class EmbeddedServer:
                                 stdin=subprocess.DEVNULL)
         if result.returncode != 0:
             raise GraphError(f"redis-server failed to start: {result.stderr.strip()[-500:]}")
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.ping(timeout=1.0):
+        started = time.monotonic()
+        while True:
+            state = self._probe(timeout=1.0)
+            if state == "up":
                 return
             if self.paths.pidfile.exists() and not self.pid():
                 break
-            time.sleep(0.05)
+            waited = time.monotonic() - started
+            if waited > (LOAD_TIMEOUT if state == "loading" else START_TIMEOUT):
+                break
+            time.sleep(0.05 if waited < 5 else 0.5)
         raise GraphError(f"embedded graph server did not come up; log tail:\n{self._log_tail()}")
 
     def _shutdown(self) -> bool:

@@ -4,10 +4,19 @@ Full-text (expanded EN+ES terms) and vector search find wording; the EVIDENCES c
 passages that enrichment already tied to the client's risk factors in any language; the
 MENTIONS channel finds the home persecutor acting in the third country. Each channel returns
 ranks, fused later with reciprocal rank fusion so no channel's raw scale dominates.
+
+Vector search is exact for a country with at most EXACT_MAX passages (a scan of its passages in
+the graph) and uses the vector index above that. The index approximates and cannot filter by
+country, so it over-fetches; a small country in a large knowledge base would otherwise get few
+or no vector candidates. FalkorDB's index also returns duplicated nodes, which displace real
+neighbours, when two of its searches run at once (FalkorDB issue #2848, open; measured here:
+4 of 6 concurrent rounds lost or duplicated a whole channel). Its searches therefore run one at a
+time within this process, and duplicates are dropped.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -25,6 +34,8 @@ GRAPH_LIMIT = 80
 KEEP_PER_COUNTRY = 60
 WORKERS = 4
 DETAIL_BATCH = 200
+EXACT_MAX = 2_000  # passages in a country up to which vector search is an exact scan
+_INDEX_LOCK = threading.Lock()  # FalkorDB vector-index searches, one at a time (#2848)
 
 
 @dataclass
@@ -60,6 +71,7 @@ def gather(store: GraphStore, countries: list[str], embed: Callable[[], np.ndarr
     channels while the model embeds the query (`embed`), then the vector channels run."""
     out = Candidates()
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        sizes = pool.submit(store.execute, Q.passages_in_countries(countries))
         jobs: list[tuple[str | None, str, Future]] = []
         if terms:
             jobs.append((None, "fulltext", pool.submit(store.execute, store.dialect.
@@ -71,12 +83,28 @@ def gather(store: GraphStore, countries: list[str], embed: Callable[[], np.ndarr
             if actors:
                 jobs.append((country, "reach", pool.submit(
                     store.execute, Q.actor_candidates(country, actors, GRAPH_LIMIT))))
-        for i, vector in enumerate(embed()):
-            jobs.append((None, f"vector{i}", pool.submit(store.execute, store.dialect.
-                         vector_in_countries(VECTOR_K, [float(x) for x in vector], countries))))
+        vectors = [[float(x) for x in v] for v in embed()]
+        passages = {r["country"]: r["n"] for r in sizes.result()}
+        exact = [c for c in countries if passages.get(c, 0) <= EXACT_MAX]
+        indexed = [c for c in countries if c not in exact]
+        for i, vector in enumerate(vectors):
+            for country in exact:
+                jobs.append((None, f"vector{i}", pool.submit(store.execute, store.dialect.
+                             vector_exact_in_country(VECTOR_KEEP, vector, country))))
+            if indexed:
+                jobs.append((None, f"vector{i}", pool.submit(
+                    _index_search, store, store.dialect.vector_in_countries(VECTOR_K, vector,
+                                                                            indexed))))
         for country, channel, job in jobs:
             _collect(out, country, channel, job.result())
     return out
+
+
+def _index_search(store: GraphStore, query: Q.Query) -> list[dict]:
+    if store.dialect.is_neo4j:
+        return store.execute(query)
+    with _INDEX_LOCK:
+        return store.execute(query)
 
 
 def _collect(out: Candidates, country: str | None, channel: str, rows: list[dict]) -> None:
@@ -91,7 +119,7 @@ def _collect(out: Candidates, country: str | None, channel: str, rows: list[dict
                                             float(row["similarity"]))
     keep = VECTOR_KEEP if channel.startswith("vector") else FULLTEXT_LIMIT
     for iso2, ids in per_country.items():
-        out.add(iso2, channel, ids[:keep])
+        out.add(iso2, channel, list(dict.fromkeys(ids))[:keep])  # the index may repeat a node
 
 
 def details(store: GraphStore, ids: list[str]) -> dict[str, dict]:

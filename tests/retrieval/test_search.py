@@ -110,3 +110,56 @@ def test_cli_json_and_errors(kb, tmp_path: Path, monkeypatch):
     for args in (["--country", "XX", "--risk", "lgbti"], ["--country", "HN", "--risk", "nope"],
                  ["--country", "HN"]):
         assert runner.invoke(app, ["search", *args]).exit_code == 2
+
+
+def _vector_channels(searcher: EvidenceSearch, profile: dict) -> dict[str, dict[str, int]]:
+    """The vector channels' ranks per passage for HN, as the search gathers them."""
+    from retrieval import candidates as C
+    from retrieval.mapping import expansion_terms, map_profile, query_texts
+
+    mapping = map_profile(parse_profile(profile), searcher.enricher)
+    vectors = searcher.vectors(query_texts(mapping, searcher.taxonomy), set(mapping.free_text))
+    found = C.gather(searcher.store, ["HN"], lambda: vectors,
+                     expansion_terms(mapping, searcher.taxonomy), list(mapping.risk_factors),
+                     mapping.actors)
+    return {pid: {ch: r for ch, r in ranks.items() if ch.startswith("vector")}
+            for pid, ranks in found.ranks["HN"].items()}
+
+
+def test_vector_search_of_a_small_country_is_exact(searcher, kb):
+    """A country with few passages is scanned, not looked up in the approximate index: every
+    passage about it is a vector candidate, in the order of its true cosine."""
+    import numpy as np
+
+    from graph import queries as Q
+
+    hn = {r["id"]: r["text"] for r in kb.store.execute(Q.passages_about("HN", 1000))}
+    channels = _vector_channels(searcher, {**GAY_VE, "narrative": "beaten by police"})
+    assert set(channels) == set(hn)
+    ids = sorted(hn)
+    own = "gay; beaten by police"  # the client's own words, as one text (mapping.own_words)
+    mapping_vector = searcher.vectors([[own]], {own})[0]
+    vectors = kb.embedder.encode([hn[i] for i in ids])
+    true_order = [ids[i] for i in np.argsort(-(vectors @ mapping_vector), kind="stable")]
+    last = len(next(iter(channels.values()))) - 1  # the free text is the last vector channel
+    assert sorted(ids, key=lambda pid: channels[pid][f"vector{last}"]) == true_order
+
+
+@pytest.mark.parametrize("exact_max", [10_000, 0], ids=["exact-scan", "vector-index"])
+def test_concurrent_searches_give_identical_results(searcher, monkeypatch, exact_max):
+    """Eight searches at once return exactly what one search alone returns, through the exact
+    scan and through the vector index (whose concurrent searches corrupt each other in FalkorDB,
+    issue #2848: without the lock, channels came back empty or with duplicated nodes)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from retrieval import candidates as C
+
+    monkeypatch.setattr(C, "EXACT_MAX", exact_max)
+    profile = parse_profile({**GAY_VE, "narrative": "He was beaten by police for being gay."})
+    alone = searcher.for_profile(profile, today=TODAY, top=20)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: searcher.for_profile(profile, today=TODAY, top=20),
+                                range(24)))
+    assert all(r == alone for r in results)
+    assert all(_vector_channels(searcher, GAY_VE) == _vector_channels(searcher, GAY_VE)
+               for _ in range(3))
