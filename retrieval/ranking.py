@@ -63,6 +63,17 @@ def score(row: dict, ranks: dict[str, int], mapping: Mapping, taxonomy: Taxonomy
 
     `semantic` is the passage's closeness to the client's own account, in [0, 1] among the
     country's candidates: it separates passages that all carry the same taxonomy tags."""
+    parts, matched, nationality, reach = features(row, ranks, mapping, semantic)
+    raw = sum(WEIGHTS[k] * v for k, v in parts.items()) / sum(WEIGHTS.values())
+    recency, stale, age_note = _age(row.get("published"), today)
+    source = 1.0 if any(o in str(row.get("publisher", "")).lower() for o in OFFICIAL) else 0.95
+    reasons = _reasons(row, matched, mapping, taxonomy, nationality, reach, ranks)
+    return Ranked(row, round(raw * recency * source, 4), matched, stale, age_note, reasons)
+
+
+def features(row: dict, ranks: dict[str, int], mapping: Mapping,
+             semantic: float) -> tuple[dict[str, float], dict[str, float], float, float]:
+    """The weighted parts of a candidate's score, each in [0, 1], and what they matched."""
     channels = max(1, len(ranks))
     relevance = sum(1.0 / (RRF_K + r) for r in ranks.values()) / (channels / (RRF_K + 1))
     relevance = min(1.0, relevance * min(1.0, channels / 2))
@@ -82,11 +93,7 @@ def score(row: dict, ranks: dict[str, int], mapping: Mapping, taxonomy: Taxonomy
     parts = {"relevance": relevance, "client": client, "nationality": nationality,
              "element": element, "specific": specific, "reach": reach,
              "semantic": max(0.0, min(1.0, semantic))}
-    raw = sum(WEIGHTS[k] * v for k, v in parts.items()) / sum(WEIGHTS.values())
-    recency, stale, age_note = _age(row.get("published"), today)
-    source = 1.0 if any(o in str(row.get("publisher", "")).lower() for o in OFFICIAL) else 0.95
-    reasons = _reasons(row, matched, mapping, taxonomy, nationality, reach, ranks)
-    return Ranked(row, round(raw * recency * source, 4), matched, stale, age_note, reasons)
+    return parts, matched, nationality, reach
 
 
 def _reasons(row: dict, matched: dict[str, float], mapping: Mapping, taxonomy: Taxonomy,

@@ -116,6 +116,21 @@ def test_rule_traps_stay_quiet(rules):
     assert "nexus" not in nexus_only.elements  # a motive phrase without harm proves nothing
 
 
+@pytest.mark.parametrize(("text", "defender"), [
+    ("Unknown assailants killed two environmental activists in Atlantida.", True),
+    ("Police arrested activists who denounced the mining concession.", True),
+    ("Asesinaron a tres activistas ambientales en el norte del pais.", True),
+    # activists as the source of a report, not its subject
+    ("Human rights activists reported numerous attacks on LGBTQI+ persons.", False),
+    ("Activistas denunciaron amenazas contra personas trans.", False),
+    # a political activist is political opposition, not a human rights defender
+    ("He was an opposition party activist.", False),
+    ("Un activista politico fue detenido.", False),
+])
+def test_activists_are_defenders_only_as_subjects_outside_party_politics(rules, text, defender):
+    assert ("hrd_land_defenders" in rules.rules(text, ["HN"]).risk_factors) is defender
+
+
 def test_more_distinct_hits_score_higher(rules):
     one = rules.rules("Femicide remained a problem.", ["PY"]).risk_factors
     two = rules.rules("Femicide and domestic violence remained a problem.", ["PY"]).risk_factors
