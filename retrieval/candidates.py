@@ -34,7 +34,7 @@ GRAPH_LIMIT = 80
 KEEP_PER_COUNTRY = 60
 WORKERS = 4
 DETAIL_BATCH = 200
-EXACT_MAX = 2_000  # passages in a country up to which vector search is an exact scan
+EXACT_MAX = 250  # passages in a country up to which vector search is an exact scan
 _INDEX_LOCK = threading.Lock()  # FalkorDB vector-index searches, one at a time (#2848)
 
 

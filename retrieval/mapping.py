@@ -22,6 +22,9 @@ DEFAULT_WEIGHTS = {"xenophobia": 0.5, "migrants_deportees": 0.4, "asylum_procedu
 FIELD_DEFAULTS = {"political_opinion": ("political_opposition", 0.8),
                   "religion": ("religious", 0.5)}
 _FEMALE = re.compile(r"\b(f|female|woman|girl|mujer|femenin[oa]|nina)\b")
+# A trans woman's risk is as a trans person (lgbti, from the same field): reports on violence
+# against women in general were graded 0-1 for trans clients by every annotator of the dev set.
+_TRANS = re.compile(r"\btrans(gender|genero|exual)?\b")
 MAX_TERMS = 80
 MAX_VECTOR_FACTORS = 4  # strongest risk factors searched by vector; each costs one query
 MAX_TERM_FACTORS = 4
@@ -59,7 +62,8 @@ def map_profile(profile: ClientProfile, enricher: Enricher) -> Mapping:
             out.add(rf_id, FIELD_WEIGHT)
         if name in FIELD_DEFAULTS:
             out.add(*FIELD_DEFAULTS[name])
-    if _FEMALE.search(fold(profile.sex)) or _FEMALE.search(fold(profile.gender_identity)):
+    female = _FEMALE.search(fold(profile.sex)) or _FEMALE.search(fold(profile.gender_identity))
+    if female and not _TRANS.search(fold(profile.gender_identity)):
         out.add("gender_based_violence", 0.6)
     if profile.narrative:
         for rf_id, score in enricher.rules(profile.narrative, home).risk_factors.items():

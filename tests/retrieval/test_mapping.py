@@ -79,3 +79,17 @@ def test_own_words_join_every_free_text_field(enricher):
         assert part in own
     assert [own[:2000]] in query_texts(m, enricher.taxonomy)
     assert _map(enricher).free_text == []
+
+
+def test_a_trans_woman_is_mapped_as_trans_not_to_violence_against_women(enricher):
+    """The female default (violence against women) is for women; a trans woman's risk factor is
+    lgbti, from the same field, unless her own account names gender-based violence."""
+    woman = _map(enricher, sex="female")
+    assert woman.risk_factors["gender_based_violence"] == 0.6
+    for identity in ("trans woman", "mujer trans", "transgender woman"):
+        trans = _map(enricher, sex="female", gender_identity=identity)
+        assert "lgbti" in trans.risk_factors
+        assert "gender_based_violence" not in trans.risk_factors
+    raped = _map(enricher, gender_identity="trans woman",
+                 narrative="Police officers raped her in a cell.")
+    assert "gender_based_violence" in raped.risk_factors
