@@ -187,9 +187,22 @@ def report(results: list[QueryResult], splits: tuple[str, ...]) -> dict[str, dic
             rec = float(np.mean([r.scores[name][1] for r in subset]))
             print(f"{name:<10}{means[name]:>10.3f}{rec:>11.3f}")
         best = max(means["bm25"], means["dense"])
-        print(f"project / best baseline nDCG@10: {means['project'] / best:.2f}x (target 1.3x)")
+        low, high = ratio_interval(subset)
+        print(f"project / best baseline nDCG@10: {means['project'] / best:.2f}x (target 1.3x); "
+              f"95% bootstrap interval over queries {low:.2f}-{high:.2f}")
         summary[split] = means
     return summary
+
+
+def ratio_interval(results: list[QueryResult], rounds: int = 2000) -> tuple[float, float]:
+    """Percentile bootstrap of project / best baseline, resampling queries (seeded)."""
+    rng = np.random.default_rng(7)
+    table = np.array([[r.scores[n][0] for n in ("project", "bm25", "dense")] for r in results])
+    ratios = []
+    for _ in range(rounds):
+        sample = table[rng.integers(0, len(table), len(table))].mean(axis=0)
+        ratios.append(sample[0] / max(sample[1], sample[2], 1e-9))
+    return float(np.percentile(ratios, 2.5)), float(np.percentile(ratios, 97.5))
 
 
 # tune: ranking changes were chosen on these (annotator A). tune2: ten profiles graded by
