@@ -53,15 +53,16 @@ def run_search(profile_path: Path | None, countries: list[str], top: int, as_jso
 def render(result: dict[str, Any]) -> None:
     """A readable table per country: rank, score, source, elements and the passage."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    console = Console()
+    console = Console()  # crawled text is escaped: "[...]" in a page is text, not markup
     for block in result["countries"]:
         app = block["applicability"]
         covered = f", covered: {app['covered']}" if "covered" in app else ""
         console.print(f"\n[bold]{block['country']}[/bold]  agreement: "
-                      f"{app.get('agreement') or ''} {app['status']}{covered}")
-        console.print(f"[dim]{app.get('reason', '')}[/dim]")
+                      f"{escape(str(app.get('agreement') or ''))} {app['status']}{covered}")
+        console.print(f"[dim]{escape(app.get('reason', ''))}[/dim]")
         gaps = ", ".join(f"{g['element']} ({g['strength']})" for g in block["gaps"])
         console.print(f"gaps: {gaps or 'none'}")
         table = Table(show_lines=True)
@@ -71,6 +72,9 @@ def render(result: dict[str, Any]) -> None:
             source = f"{ev['publisher']}\n{ev['published'] or 'n.d.'}" + \
                 (" (stale)" if ev.get("stale") else "") + f"\n{ev['document_url']}"
             text = ev["text"] if len(ev["text"]) < 600 else ev["text"][:600] + "..."
-            table.add_row(str(i), f"{ev['score']:.3f}", source, ", ".join(ev["elements"]),
-                          f"{text}\n[dim]{ev['why']}[/dim]")
+            table.add_row(str(i), f"{ev['score']:.3f}", escape(source),
+                          ", ".join(ev["elements"]),
+                          f"{escape(text)}\n[dim]{escape(ev['why'])}[/dim]")
         console.print(table)
+        for stat in block.get("statistics", []):
+            console.print(escape(stat["summary"]))

@@ -24,6 +24,7 @@ from retrieval.applicability import applicability
 from retrieval.mapping import Mapping, expansion_terms, map_profile, map_research, query_texts
 from retrieval.profile import ClientProfile
 from retrieval.ranking import Ranked, collapse, score
+from retrieval.statistics import for_search as decisions_for_search
 
 DEFAULT_TOP = 10
 MAX_TOP = 200
@@ -93,12 +94,15 @@ class EvidenceSearch:
             ranked = [score(rows[pid], ranks, mapping, self.taxonomy, today, near.get(pid, 0.0))
                       for pid, ranks in found.ranks.get(country, {}).items() if pid in rows]
             ranked.sort(key=lambda r: (-r.score, r.row["id"]))
+            statistics = decisions_for_search(self.store, country, mapping.nationality,
+                                              today.year)
             out.append({
                 "country": country,
                 "applicability": applicability(country, mapping.nationality,
                                                unaccompanied_child=unaccompanied_child),
-                "gaps": self.gaps(ranked, mapping),
+                "gaps": self.gaps(ranked, mapping, len(statistics)),
                 "evidence": [self.item(best, dupes) for best, dupes in collapse(ranked)[:top]],
+                "statistics": statistics,
             })
         return {"countries": out}
 
@@ -142,9 +146,14 @@ class EvidenceSearch:
                 out[pid] = (sims[pid] - low) / span if span > 1e-9 else 1.0
         return out
 
-    def gaps(self, ranked: list[Ranked], mapping: Mapping) -> list[dict[str, Any]]:
-        """Legal elements with no or weak evidence about people like this client."""
+    def gaps(self, ranked: list[Ranked], mapping: Mapping,
+             decisions: int = 0) -> list[dict[str, Any]]:
+        """Legal elements with no or weak evidence about people like this client. Asylum
+        decisions on the client's nationals in the country (`decisions` figures) are evidence
+        of access to asylum."""
         counts = {e.id: 0 for e in self.taxonomy.legal_elements}
+        if "asylum_access" in counts:
+            counts["asylum_access"] += decisions
         for r in ranked:
             if not (r.matched or mapping.nationality in r.row["nationalities"]
                     or set(r.row["actors"]) & set(mapping.actors)):

@@ -92,3 +92,25 @@ def describe(stat: AsylumDecisions) -> str:
             f"{_n(stat.dec_recognized)} recognized as refugees, {_n(stat.dec_other)} given "
             f"complementary protection, {_n(stat.dec_rejected)} rejected, "
             f"{_n(stat.dec_closed)} otherwise closed; {rate}. Source: {stat.citation}.")
+
+
+SEARCH_YEARS = 5  # years of decisions shown next to the evidence
+SEARCH_ROWS = 10
+
+
+def for_search(store: GraphStore, country: str, origin: str | None,
+               latest_year: int) -> list[dict]:
+    """Asylum decisions of `country` on nationals of `origin` over the last SEARCH_YEARS years,
+    as the search output carries them: the figures, the computed sentence and the citation."""
+    if not origin:
+        return []
+    rows = asylum_decisions(store, country, origin, latest_year - SEARCH_YEARS + 1, SEARCH_ROWS)
+    return [{
+        "year": r.year, "origin": r.coo, "procedure_type": r.procedure_type,
+        "decision_level": r.dec_level, "unit": r.dec_pc, "recognized": r.dec_recognized,
+        "complementary_protection": r.dec_other, "rejected": r.dec_rejected,
+        "otherwise_closed": r.dec_closed, "total": r.dec_total,
+        "total_recognition_rate": r.total_recognition_rate,
+        "refugee_recognition_rate": r.refugee_recognition_rate, "summary": describe(r),
+        "source_url": r.url, "publisher": r.publisher, "retrieved_at": r.retrieved_at,
+        "sha256": r.sha256} for r in rows]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,31 @@ DOCS = [
         text="LGBTI persons in Guatemala suffered violence and killings, and transgender women "
              "were attacked by gang members, with little police investigation."),
 ]
+
+
+DECISIONS = Path(__file__).parent / "fixtures" / "crawlers" / "unhcr_rdf" / "site" / \
+    "population" / "v1" / "asylum-decisions"
+DECISIONS_URL = "https://api.unhcr.org/population/v1/asylum-decisions/?coa={coa}&page=1"
+
+
+def load_decisions(kb: KnowledgeBase, coa: str, iso2: str) -> bytes:
+    """Load the recorded UNHCR answer for country of asylum `coa` (ISO3) through the real
+    statistics path (archive + graph); returns the answer's bytes."""
+    from scrapy.http import TextResponse
+
+    from core.models import StatisticsItem
+    from crawlers.pages import unhcr_rdf
+    from ingest.statistics import ingest_statistics
+
+    body = (DECISIONS / f"{coa}.page1.json").read_bytes()
+    response = TextResponse(url=DECISIONS_URL.format(coa=coa), body=body,
+                            headers={"Content-Type": "application/json"})
+    rows, _, _ = unhcr_rdf.decisions(response, coa)
+    ingest_statistics(kb.store, kb.archive, StatisticsItem(
+        url=response.url, title="Asylum decisions", publisher="UNHCR", countries=[iso2],
+        rows=rows, raw=body, source_id="unhcr_rdf",
+        retrieved_at=datetime(2026, 1, 2, tzinfo=UTC)))
+    return body
 
 
 def open_small_kb(data_dir: Path, docs: list[DocumentItem] = DOCS) -> KnowledgeBase:

@@ -70,6 +70,26 @@ def gaps(rows: list[dict[str, Any]]) -> None:
                "; ".join(f"{g['label']} ({g['strength']}, {g['evidence_count']})" for g in rows))
 
 
+def statistics(rows: list[dict[str, Any]]) -> None:
+    """UNHCR asylum decisions on the client's nationals in this country: figures in a table (no
+    HTML), each with the computed sentence and its citation, marked as computed, not quoted."""
+    if not rows:
+        return
+    st.markdown("**Asylum decisions on nationals of the client's country** (UNHCR Refugee Data "
+                "Finder)")
+    st.dataframe([{
+        "year": r["year"], "level": r.get("decision_level") or "", "unit": r.get("unit") or "",
+        "decided": r["total"], "recognized": r.get("recognized"),
+        "complementary": r.get("complementary_protection"), "rejected": r.get("rejected"),
+        "closed": r.get("otherwise_closed"),
+        "total recognition rate": ("" if r.get("total_recognition_rate") is None
+                                   else f"{r['total_recognition_rate']:.1%}"),
+    } for r in rows], hide_index=True)
+    with st.expander("Computed sentences and citations"):
+        for r in rows:
+            st.text(r["summary"])
+
+
 def evidence_card(item: dict[str, Any], taxonomy: Taxonomy, key: str) -> None:
     """One quoted passage with provenance, corroboration, why it ranked, and a select box."""
     with st.container(border=True):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.small_kb import SCRIPT, open_small_kb
+from tests.small_kb import SCRIPT, load_decisions, open_small_kb
 
 __all__ = ["APP", "PROFILE", "ROOT", "SCRIPT"]
 
@@ -22,5 +22,9 @@ def ui_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The data directory of a freshly ingested KB; the ingest connection is closed again so
     the app under test opens its own, as it would in production."""
     data_dir = tmp_path_factory.mktemp("ui-kb")
-    open_small_kb(data_dir).close()
+    kb = open_small_kb(data_dir)
+    try:
+        load_decisions(kb, "HND", "HN")  # UNHCR asylum decisions, shown next to the evidence
+    finally:
+        kb.close()
     yield data_dir

@@ -84,6 +84,9 @@ def test_profile_submit_evidence_select_export(app_env: Path) -> None:
     assert "<mark>" in html, "no highlighted terms"
     assert SCRIPT not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<b>bold</b>" not in html and "&lt;b&gt;bold&lt;/b&gt;" in html
+    decisions = [t.value for t in at.text if "Computed by cckb" in t.value]
+    assert len(decisions) == 1 and "In 2024, Honduras decided 41 asylum claims" in decisions[0]
+    assert len(at.dataframe) == 1  # HN only: the recorded answers have none for Guatemala
 
     boxes = [c for c in at.checkbox if c.key and c.key.startswith("sel_")]
     assert len(boxes) >= 2
