@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,9 +26,14 @@ class ArchiveProblem:
     reason: str
 
 
+_TMP = re.compile(r"\.tmp-(?:(\d+)-)?")
+UNOWNED_TMP_SECONDS = 3600  # a temporary file with no writer id is swept once this old
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    # the writer's pid in the name tells a crashed writer's leftovers from a live writer's file
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".tmp-{os.getpid()}-")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -78,6 +85,27 @@ class Archive:
         for path in sorted(self.records.glob("*/*.json")):
             yield json.loads(path.read_text("utf-8"))
 
+    def sweep(self) -> list[Path]:
+        """Delete the temporary files of writers that were killed mid-write (their process is
+        gone), so a resumed run leaves the archive as an uninterrupted run would. A live
+        writer's files are kept; returns what was deleted."""
+        gone = []
+        for tmp in [*self.blobs.glob("*/*/.tmp-*"), *self.records.glob("*/.tmp-*")]:
+            match = _TMP.match(tmp.name)
+            if match is None:
+                continue
+            try:
+                if match.group(1):
+                    if _alive(int(match.group(1))):
+                        continue
+                elif time.time() - tmp.stat().st_mtime < UNOWNED_TMP_SECONDS:
+                    continue
+                tmp.unlink()
+            except FileNotFoundError:  # its writer finished or another sweep got there first
+                continue
+            gone.append(tmp)
+        return gone
+
     def verify(self) -> list[ArchiveProblem]:
         """Every record's blob exists and matches its hash; every blob is named by its hash."""
         problems: list[ArchiveProblem] = []
@@ -93,6 +121,8 @@ class Archive:
             blob = self.blob_path(digest)
             if not blob.exists():
                 problems.append(ArchiveProblem(str(blob), f"missing copy of {rec.get('url')}"))
+        for tmp in sorted(self.records.glob("*/.tmp-*")) if self.records.exists() else []:
+            problems.append(ArchiveProblem(str(tmp), "temporary file left by a crash"))
         for blob in sorted(self.blobs.glob("*/*/*")) if self.blobs.exists() else []:
             if blob.name.startswith(".tmp-"):
                 problems.append(ArchiveProblem(str(blob), "temporary file left by a crash"))
@@ -101,3 +131,13 @@ class Archive:
             elif blob.name not in referenced:
                 problems.append(ArchiveProblem(str(blob), "orphan copy (no document record)"))
         return problems
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True

@@ -45,6 +45,8 @@ class KnowledgeBase:
 
     @cached_property
     def ingestor(self) -> Ingestor:
+        """The writer; it first deletes what a writer killed mid-write left in the archive."""
+        self.archive.sweep()
         return Ingestor(self.store, self.archive, self.embedder, self.enricher)
 
     def init(self) -> int:
