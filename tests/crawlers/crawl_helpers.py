@@ -38,6 +38,12 @@ def by_source(summary: dict) -> dict[str, dict]:
     return {s["source"]: s for s in summary["sources"]}
 
 
+def assert_nothing_changed(report: dict) -> None:
+    """A re-crawl of unchanged pages: no insert, update or delete of any node or link."""
+    for label, outcome in report["counts"].items():
+        assert outcome["insert"] == outcome["update"] == outcome["delete"] == 0, label
+
+
 class Graph:
     """Read-only look at the crawl's knowledge base (the embedded server it left running)."""
 

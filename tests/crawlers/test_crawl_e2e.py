@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from crawl_helpers import FIXTURES, Graph, by_source, run_crawl
+from crawl_helpers import FIXTURES, Graph, assert_nothing_changed, by_source, run_crawl
 
 from crawlers.mirror import MirrorServer
 
@@ -69,8 +69,7 @@ def test_second_crawl_adds_nothing(runs: tuple[dict, dict]) -> None:
     _, second = runs
     for source_id, report in second.items():
         assert report["ingested"] == EXPECTED[source_id]
-        for label, outcome in report["counts"].items():
-            assert outcome["insert"] == outcome["update"] == outcome["delete"] == 0, label
+        assert_nothing_changed(report)
         assert report["counts"]["Document"]["noop"] == EXPECTED[source_id]
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from crawl_helpers import FIXTURES, Graph, by_source, run_crawl
+from crawl_helpers import FIXTURES, Graph, assert_nothing_changed, by_source, run_crawl
 from scrapy.http import TextResponse
 
 from core.errors import ValidationError
@@ -178,8 +178,7 @@ def test_crawl_loads_every_page_then_adds_nothing(runs: tuple[dict, dict]) -> No
     assert first["counts"]["Statistic"] == {"insert": ROWS, "update": 0, "noop": 0, "delete": 0}
     assert second["failures"] == [] and second["ingested"] == 3
     assert second["counts"]["Statistic"]["noop"] == ROWS
-    for label, outcome in second["counts"].items():
-        assert outcome["insert"] == outcome["update"] == outcome["delete"] == 0, label
+    assert_nothing_changed(second)
 
 
 @pytest.mark.slow
