@@ -24,7 +24,7 @@ FIELD_DEFAULTS = {"political_opinion": ("political_opposition", 0.8),
 _FEMALE = re.compile(r"\b(f|female|woman|girl|mujer|femenin[oa]|nina)\b")
 # A trans woman's risk is as a trans person (lgbti, from the same field): reports on violence
 # against women in general were graded 0-1 for trans clients by every annotator of the dev set.
-_TRANS = re.compile(r"\btrans(gender|genero|exual)?\b")
+_TRANS = re.compile(r"\btrans(gender|genero|s?exual)?\b")
 MAX_TERMS = 80
 MAX_VECTOR_FACTORS = 4  # strongest risk factors searched by vector; each costs one query
 MAX_TERM_FACTORS = 4

@@ -86,7 +86,8 @@ def test_a_trans_woman_is_mapped_as_trans_not_to_violence_against_women(enricher
     lgbti, from the same field, unless her own account names gender-based violence."""
     woman = _map(enricher, sex="female")
     assert woman.risk_factors["gender_based_violence"] == 0.6
-    for identity in ("trans woman", "mujer trans", "transgender woman"):
+    for identity in ("trans woman", "mujer trans", "transgender woman", "transsexual woman",
+                     "mujer transexual"):
         trans = _map(enricher, sex="female", gender_identity=identity)
         assert "lgbti" in trans.risk_factors
         assert "gender_based_violence" not in trans.risk_factors
