@@ -58,13 +58,14 @@ def _age(published: str | None, today: date) -> tuple[float, bool, str]:
 
 
 def score(row: dict, ranks: dict[str, int], mapping: Mapping, taxonomy: Taxonomy,
-          today: date, semantic: float = 0.0) -> Ranked:
+          today: date, semantic: float = 0.0, weights: dict[str, float] = WEIGHTS) -> Ranked:
     """One candidate's score in [0, 1] and the reasons a lawyer will read in `why`.
 
     `semantic` is the passage's closeness to the client's own account, in [0, 1] among the
-    country's candidates: it separates passages that all carry the same taxonomy tags."""
+    country's candidates: it separates passages that all carry the same taxonomy tags.
+    `weights` other than WEIGHTS are for bench/weights_cv.py only."""
     parts, matched, nationality, reach = features(row, ranks, mapping, semantic)
-    raw = sum(WEIGHTS[k] * v for k, v in parts.items()) / sum(WEIGHTS.values())
+    raw = sum(weights[k] * v for k, v in parts.items()) / sum(weights.values())
     recency, stale, age_note = _age(row.get("published"), today)
     source = 1.0 if any(o in str(row.get("publisher", "")).lower() for o in OFFICIAL) else 0.95
     reasons = _reasons(row, matched, mapping, taxonomy, nationality, reach, ranks)

@@ -72,6 +72,28 @@ class EvidenceSearch:
         if not 1 <= top <= MAX_TOP:
             raise ValidationError(f"--top must be between 1 and {MAX_TOP}")
         today = today or date.today()
+        found, rows, near = self.candidates(mapping, countries)
+        out = []
+        for country in countries:
+            ranked = [score(rows[pid], ranks, mapping, self.taxonomy, today, near.get(pid, 0.0))
+                      for pid, ranks in found.ranks.get(country, {}).items() if pid in rows]
+            ranked.sort(key=lambda r: (-r.score, r.row["id"]))
+            statistics = decisions_for_search(self.store, country, mapping.nationality,
+                                              today.year)
+            out.append({
+                "country": country,
+                "applicability": applicability(country, mapping.nationality,
+                                               unaccompanied_child=unaccompanied_child),
+                "gaps": self.gaps(ranked, mapping, len(statistics)),
+                "evidence": [self.item(best, dupes) for best, dupes in collapse(ranked)[:top]],
+                "statistics": statistics,
+            })
+        return {"countries": out}
+
+    def candidates(self, mapping: Mapping, countries: list[str]
+                   ) -> tuple[C.Candidates, dict[str, dict], dict[str, float]]:
+        """Per country the candidates' channel ranks, each candidate's details, and its
+        closeness to the client's own words (rescaled per country): all that scoring needs."""
         groups = query_texts(mapping, self.taxonomy)
         embedded: list[np.ndarray] = []
 
@@ -89,22 +111,7 @@ class EvidenceSearch:
                 if query is not None else None
             rows = C.details(self.store, found.ids())
             near = self.rescaled(found, sims.result()) if sims else {}
-        out = []
-        for country in countries:
-            ranked = [score(rows[pid], ranks, mapping, self.taxonomy, today, near.get(pid, 0.0))
-                      for pid, ranks in found.ranks.get(country, {}).items() if pid in rows]
-            ranked.sort(key=lambda r: (-r.score, r.row["id"]))
-            statistics = decisions_for_search(self.store, country, mapping.nationality,
-                                              today.year)
-            out.append({
-                "country": country,
-                "applicability": applicability(country, mapping.nationality,
-                                               unaccompanied_child=unaccompanied_child),
-                "gaps": self.gaps(ranked, mapping, len(statistics)),
-                "evidence": [self.item(best, dupes) for best, dupes in collapse(ranked)[:top]],
-                "statistics": statistics,
-            })
-        return {"countries": out}
+        return found, rows, near
 
     def vectors(self, groups: list[list[str]], private: set[str]) -> np.ndarray:
         """One unit vector per group of texts (their mean). Taxonomy descriptions are embedded
