@@ -3,16 +3,21 @@
 Synthetic passages (template sentences with taxonomy words, random unit vectors of the model's
 dimension, random enrichment links) are loaded once into a reusable data directory; then a
 profile search over HN and GT is timed against a brute-force numpy cosine over the same
-vectors, in the same run. Usage: python bench/search.py [--passages N] [--data-dir DIR]
+vectors, in the same run. When each country has more passages than the exact-scan limit, the
+same run also compares the throughput of concurrent searchers with FalkorDB's vector-index
+searches one at a time (shipped) and without that lock.
+Usage: python bench/search.py [--passages N] [--data-dir DIR] [--threads 8] [--seconds 20]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -22,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.settings import load_settings  # noqa: E402
 from graph import queries as Q  # noqa: E402
-from graph import server as graph_server  # noqa: E402
 from graph.loader import load_documents  # noqa: E402
 from ingest.kb import KnowledgeBase  # noqa: E402
+from retrieval import candidates as C  # noqa: E402
 from retrieval.profile import parse_profile  # noqa: E402
 from retrieval.search import EvidenceSearch  # noqa: E402
 
@@ -101,13 +106,48 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
+def concurrent(searcher: EvidenceSearch, profiles: list, threads: int,
+               seconds: float) -> tuple[float, float]:
+    """(searches per second, p95 ms) of `threads` threads searching for `seconds`."""
+    latencies: list[float] = []
+    stop = time.monotonic() + seconds
+
+    def worker(k: int) -> None:
+        while time.monotonic() < stop:
+            t = time.perf_counter()
+            searcher.for_profile(profiles[k % len(profiles)], top=10)
+            latencies.append((time.perf_counter() - t) * 1000)
+
+    pool = [threading.Thread(target=worker, args=(k,)) for k in range(threads)]
+    for th in pool:
+        th.start()
+    for th in pool:
+        th.join()
+    return len(latencies) / seconds, percentile(latencies, 95)
+
+
+def lock_cost(searcher: EvidenceSearch, profiles: list, threads: int, seconds: float) -> None:
+    """Throughput with FalkorDB's vector-index searches one at a time (shipped) and without that
+    lock (concurrent index searches, which return corrupted pages: FalkorDB#2848), same run."""
+    shipped = C._INDEX_LOCK
+    try:
+        with_lock = concurrent(searcher, profiles, threads, seconds)
+        C._INDEX_LOCK = contextlib.nullcontext()  # type: ignore[assignment]
+        without = concurrent(searcher, profiles, threads, seconds)
+    finally:
+        C._INDEX_LOCK = shipped
+    print(f"{threads} concurrent searchers, {seconds:.0f} s each: index lock {with_lock[0]:.2f}/s "
+          f"(p95 {with_lock[1]:.0f} ms), no lock {without[0]:.2f}/s (p95 {without[1]:.0f} ms); "
+          f"throughput with / without {with_lock[0] / max(without[0], 1e-9):.2f}x")
+
+
 def main() -> None:
-    # Rebuilding the vector index of a 100k-passage graph on start-up takes minutes on a loaded
-    # machine, longer than an interactive start is allowed to take.
-    graph_server.START_TIMEOUT = max(graph_server.START_TIMEOUT, 1800.0)
     ap = argparse.ArgumentParser()
     ap.add_argument("--passages", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=30)
+    ap.add_argument("--threads", type=int, default=8,
+                    help="concurrent searchers for the index-lock comparison (0: skip)")
+    ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--data-dir", default=os.environ.get("CCKB_BENCH_DIR", "/tmp/cckb-bench"))
     args = ap.parse_args()
     settings = load_settings({"CCKB_DATA_DIR": args.data_dir})
@@ -146,6 +186,12 @@ def main() -> None:
             sims = matrix @ q
             np.argpartition(-sims, 400)[:400]
             brute_ms.append((time.perf_counter() - t) * 1000)
+        per_country = len(matrix) // len(COUNTRIES)
+        if args.threads and per_country > C.EXACT_MAX:
+            lock_cost(searcher, profiles, args.threads, args.seconds)
+        elif args.threads:
+            print(f"(index-lock comparison skipped: {per_country} passages per country use the "
+                  f"exact scan, not the index)")
     print(f"profile search, 2 countries, {len(matrix):,} passages, {args.runs} runs: "
           f"p50 {statistics.median(search_ms):.0f} ms, p95 {percentile(search_ms, 95):.0f} ms")
     print(f"  of which one narrative embedding alone: p50 {statistics.median(embed_ms):.0f} ms, "
