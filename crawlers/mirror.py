@@ -4,8 +4,9 @@ Used by the end-to-end tests and the benchmark (with `CCKB_SOURCE_BASE_URL` poin
 handy for re-crawling a saved copy of a site. A path ending in `/` or naming a directory serves
 its `index.html` / `index.json`. The query string is ignored unless a recording is saved as
 `<path>?<query>` (wget's naming; for sites that tell pages apart by query only, such as the IRB's
-`index.aspx?doc=N`). `routes` lets a test replace any path with a hostile behaviour (errors,
-stalls, oversized bodies, redirects).
+`index.aspx?doc=N`). `routes` lets a test replace any path, `/robots.txt` included, with a
+hostile behaviour (errors, stalls, oversized bodies, redirects, block pages); `times` keeps when
+each request arrived (monotonic clock), for politeness tests.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -35,6 +37,7 @@ class MirrorServer:
                  routes: dict[str, Route] | None = None) -> None:
         self.roots, self.robots, self.routes = roots, robots, dict(routes or {})
         self.hits: dict[str, int] = {}
+        self.times: list[tuple[float, str]] = []  # (time.monotonic(), path) per request
         self.not_modified = 0
         self._lock = threading.Lock()
         self.httpd = _Server(("127.0.0.1", 0), self._handler())
@@ -89,10 +92,11 @@ class MirrorServer:
                 path = split.path
                 with server._lock:
                     server.hits[path] = server.hits.get(path, 0) + 1
-                if path == "/robots.txt":
-                    return self.send_bytes(server.robots.encode(), "text/plain")
+                    server.times.append((time.monotonic(), path))
                 if path in server.routes:
                     return server.routes[path](self)
+                if path == "/robots.txt":
+                    return self.send_bytes(server.robots.encode(), "text/plain")
                 file = server.find_query(path, split.query) or server.find(path)
                 if file is None:
                     return self.send_bytes(b"<h1>Not found</h1>", "text/html", status=404)

@@ -14,6 +14,21 @@ class CrawlFailure:
 
 
 @dataclass
+class HostBlock:
+    """Requests of one source that a host answered with a block or gate page."""
+
+    host: str
+    kind: str
+    detail: str
+    advice: str
+    count: int = 0
+
+    def as_dict(self) -> dict:
+        return {"host": self.host, "kind": self.kind, "requests": self.count,
+                "detail": self.detail, "what_to_do": self.advice}
+
+
+@dataclass
 class SourceReport:
     source_id: str
     requests: int = 0
@@ -25,9 +40,20 @@ class SourceReport:
     seconds: float = 0.0
     counts: LoadCounts = field(default_factory=LoadCounts)
     failures: list[CrawlFailure] = field(default_factory=list)
+    blocks: dict[str, HostBlock] = field(default_factory=dict)  # host -> what blocked us
 
     def fail(self, url: str, reason: str) -> None:
         self.failures.append(CrawlFailure(url, reason))
+
+    def block(self, url: str, host: str, kind: str, detail: str, advice: str) -> None:
+        """A request answered by a block or gate page: a failure, counted per host."""
+        entry = self.blocks.setdefault(host, HostBlock(host, kind, detail, advice))
+        entry.count += 1
+        self.fail(url, f"blocked by {host}: {detail}")
+
+    @property
+    def blocked(self) -> int:
+        return sum(b.count for b in self.blocks.values())
 
     @property
     def ok(self) -> bool:
@@ -37,6 +63,8 @@ class SourceReport:
         return {"source": self.source_id, "requests": self.requests,
                 "responses": self.responses, "items": self.items, "ingested": self.ingested,
                 "dropped_offsite": self.dropped_offsite, "dropped_robots": self.dropped_robots,
+                "blocked": self.blocked,
+                "blocked_hosts": [b.as_dict() for b in self.blocks.values()],
                 "seconds": round(self.seconds, 2), "counts": self.counts.as_dict(),
                 "failures": [{"url": f.url, "reason": f.reason} for f in self.failures]}
 
@@ -58,6 +86,8 @@ class CrawlSummary:
         for r in self.sources.values():
             out.append(f"{r.source_id}: {r.requests} requests, {r.items} items, {r.ingested} "
                        f"ingested, {len(r.failures)} failures, {r.dropped_offsite} offsite, "
-                       f"{r.dropped_robots} robots.txt")
+                       f"{r.dropped_robots} robots.txt, {r.blocked} blocked")
+            out += [f"  BLOCKED {b.host}: {b.count} request(s), {b.detail}; what to do: "
+                    f"{b.advice}" for b in r.blocks.values()]
             out += [f"  FAILED {f.url}: {f.reason}" for f in r.failures]
         return out

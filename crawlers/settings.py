@@ -48,6 +48,11 @@ DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
 REDIRECT_ENABLED = True
 
 DOWNLOADER_MIDDLEWARES = {
+    # a 4xx/5xx robots.txt blocks its host instead of reading as allow-all
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawlers.middlewares.blocks.StrictRobotsTxtMiddleware": 100,
+    # after the redirect middleware (600) in the answer's path: sees unblock redirects unfollowed
+    "crawlers.middlewares.blocks.BlockMiddleware": 650,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.backoff.BackoffRetryMiddleware": 550,
 }

@@ -18,6 +18,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.python.failure import Failure
 
 from core.errors import CckbError
+from crawlers.blocks import Blocked
 from crawlers.report import SourceReport
 from crawlers.source_config import SourceConfig, fetch_url, load_source, public_url
 
@@ -196,6 +197,12 @@ class SourceSpider(scrapy.Spider):
     def failed(self, failure: Failure) -> None:
         request = failure.request
         exc = failure.value
+        if isinstance(exc, Blocked):
+            block = exc.block
+            self.logger.warning("request blocked: %s (%s)", request.url, block.detail)
+            self.report.block(self.public_url(request.url), block.host, block.kind,
+                              block.detail, block.advice)
+            return
         if isinstance(exc, IgnoreRequest) and "robots.txt" in str(exc):
             self.report.dropped_robots += 1
             reason = "forbidden by robots.txt"
