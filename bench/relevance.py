@@ -1,10 +1,16 @@
-"""nDCG@10 and recall@20 of BM25, dense and the project's ranking on the graded dev set.
+"""nDCG@10 and recall@20 of BM25, dense, their RRF and the project's ranking, per split.
 
-The dev corpus (the sample mirror of real reports plus bench/devset/corpus.jsonl) is imported
-through the normal ingest path into a temporary data directory; each (profile, third country)
-is one query, and every system ranks the passages about that country (so all three get the
-same country filter). Judgments are keyed by document URL + ordinal + text hash, so they
-survive re-imports. See bench/devset/README.md. Usage: python bench/relevance.py
+Two judged sets, each imported through the normal ingest path into its own temporary data
+directory: the dev set (the sample mirror of real reports plus bench/devset/corpus.jsonl,
+judged per passage by document URL + ordinal + text hash) and the frozen test set
+bench/devset/holdout4 (its own corpus, publishers and clients, judged per document before any
+system ranked it; a system's ranking is read as documents, first passage first). Each (profile,
+third country) is one query, and every system ranks the passages about that country (so all
+get the same country filter; the baselines see only the profile's text and nationality).
+
+`--fit` refits the ranking model (data/ranker.json) on the tune splits' grades and writes it;
+the held-out splits are then measured with it. See bench/devset/README.md.
+Usage: python bench/relevance.py [--fit]
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import sys
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -32,11 +39,14 @@ from core.taxonomy import fold  # noqa: E402
 from graph import queries as Q  # noqa: E402
 from ingest.files import iter_items  # noqa: E402
 from ingest.kb import KnowledgeBase  # noqa: E402
+from retrieval.mapping import map_profile  # noqa: E402
 from retrieval.profile import TEXT_FIELDS, parse_profile  # noqa: E402
+from retrieval.ranking import FEATURES, RANKER_FILE, features, load_model  # noqa: E402
 from retrieval.search import EvidenceSearch  # noqa: E402
 
 DEVSET = ROOT / "bench" / "devset"
 SOURCES = [ROOT / "data" / "sample" / "mirror", DEVSET / "corpus.jsonl"]
+HOLDOUT4 = DEVSET / "holdout4"
 RELEVANT = 2  # grade counted as relevant for recall
 
 
@@ -104,25 +114,40 @@ class QueryResult:
         return out
 
 
-def load_judgments(path: Path) -> dict[tuple[str, str], dict[str, int]]:
+def load_judgments(*paths: Path) -> dict[tuple[str, str], dict[str, int]]:
+    """Grades per query: keyed by passage key (dev set) or document URL (holdout4)."""
     judged: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
-    for line in path.open():
-        j = json.loads(line)
-        judged[(j["profile"], j["country"])][j["key"]] = j["grade"]
+    for path in paths:
+        for line in path.open():
+            j = json.loads(line)
+            judged[(j["profile"], j["country"])][j.get("key") or j["url"]] = j["grade"]
     return judged
 
 
-def load_profiles() -> list[dict]:
-    return [json.loads(line) for line in (DEVSET / "profiles.jsonl").open()]
+def load_profiles(*paths: Path) -> list[dict]:
+    return [json.loads(line) for path in paths or (DEVSET / "profiles.jsonl",)
+            for line in path.open() if line.strip()]
 
 
-def rank_all(kb: KnowledgeBase, explain: set[tuple[str, str]] = frozenset()) -> list[QueryResult]:
-    """Every (profile, third country) query ranked by the three systems, over the passages
-    about that country."""
+def rrf(*rankings: list[str], k: int = 60) -> list[str]:
+    """Reciprocal rank fusion: the untuned floor RETRIEVAL.md names."""
+    fused: dict[str, float] = defaultdict(float)
+    for ranking in rankings:
+        for i, pid in enumerate(ranking, start=1):
+            fused[pid] += 1.0 / (k + i)
+    return sorted(fused, key=lambda pid: (-fused[pid], pid))
+
+
+def rank_all(kb: KnowledgeBase, profiles: list[dict], by_document: bool = False,
+             explain: set[tuple[str, str]] = frozenset(),
+             judged: dict | None = None) -> list[QueryResult]:
+    """Every (profile, third country) query ranked by the four systems, over the passages
+    about that country. `by_document`: keys are document URLs, each document at its first
+    passage's place (the holdout4 grades are per document)."""
     searcher = EvidenceSearch.from_kb(kb)
     out: list[QueryResult] = []
     cache: dict[str, tuple[list[dict], np.ndarray]] = {}
-    for entry in load_profiles():
+    for entry in profiles:
         raw, profile = entry["profile"], parse_profile(entry["profile"])
         query = profile_text(raw)
         qvec = kb.embedder.encode([query])[0]
@@ -131,21 +156,23 @@ def rank_all(kb: KnowledgeBase, explain: set[tuple[str, str]] = frozenset()) -> 
                 rows = country_passages(kb, country)
                 cache[country] = (rows, kb.embedder.encode([r["text"] for r in rows]))
             rows, vectors = cache[country]
-            keys = {r["id"]: passage_key(r["url"], r["ordinal"], r["text"]) for r in rows}
+            keys = {r["id"]: r["url"] if by_document else
+                    passage_key(r["url"], r["ordinal"], r["text"]) for r in rows}
             bm25 = BM25Okapi([tokens(r["text"]) for r in rows]).get_scores(tokens(query))
             found = searcher.for_profile(profile, [country], top=50)
             systems = {
                 "bm25": [rows[i]["id"] for i in np.argsort(-bm25, kind="stable")],
                 "dense": [rows[i]["id"] for i in np.argsort(-(vectors @ qvec), kind="stable")],
-                "project": project_ranking(found),
             }
+            systems["rrf"] = rrf(systems["bm25"], systems["dense"])
+            systems["project"] = project_ranking(found)
             out.append(QueryResult(entry["id"], country, entry.get("split", "tune"),
-                                   {name: [keys[pid] for pid in ranked if pid in keys]
+                                   {name: list(dict.fromkeys(keys[pid] for pid in ranked
+                                                             if pid in keys))
                                     for name, ranked in systems.items()},
                                    set(keys.values())))
             if (entry["id"], country) in explain:
-                explain_query(found, keys, load_judgments(DEVSET / "judgments.jsonl")[
-                    (entry["id"], country)])
+                explain_query(found, keys, (judged or {}).get((entry["id"], country), {}))
     return out
 
 
@@ -186,10 +213,13 @@ def report(results: list[QueryResult], splits: tuple[str, ...]) -> dict[str, dic
             means[name] = float(np.mean([r.scores[name][0] for r in subset]))
             rec = float(np.mean([r.scores[name][1] for r in subset]))
             print(f"{name:<10}{means[name]:>10.3f}{rec:>11.3f}")
-        best = max(means["bm25"], means["dense"])
+        recalls = {n: float(np.mean([r.scores[n][1] for r in subset])) for n in names}
+        best = max(means[n] for n in BASELINES)
         low, high = ratio_interval(subset)
-        print(f"project / best baseline nDCG@10: {means['project'] / best:.2f}x (target 1.3x); "
-              f"95% bootstrap interval over queries {low:.2f}-{high:.2f}")
+        print(f"project / best baseline nDCG@10: {means['project'] / best:.2f}x (target 1.2x); "
+              f"95% bootstrap interval over queries {low:.2f}-{high:.2f}; recall@20 "
+              f"{'>=' if recalls['project'] >= max(recalls[n] for n in BASELINES) else '<'} "
+              "best baseline")
         summary[split] = means
     return summary
 
@@ -197,11 +227,11 @@ def report(results: list[QueryResult], splits: tuple[str, ...]) -> dict[str, dic
 def ratio_interval(results: list[QueryResult], rounds: int = 2000) -> tuple[float, float]:
     """Percentile bootstrap of project / best baseline, resampling queries (seeded)."""
     rng = np.random.default_rng(7)
-    table = np.array([[r.scores[n][0] for n in ("project", "bm25", "dense")] for r in results])
+    table = np.array([[r.scores[n][0] for n in ("project", *BASELINES)] for r in results])
     ratios = []
     for _ in range(rounds):
         sample = table[rng.integers(0, len(table), len(table))].mean(axis=0)
-        ratios.append(sample[0] / max(sample[1], sample[2], 1e-9))
+        ratios.append(sample[0] / max(*sample[1:], 1e-9))
     return float(np.percentile(ratios, 2.5)), float(np.percentile(ratios, 97.5))
 
 
@@ -209,7 +239,11 @@ def ratio_interval(results: list[QueryResult], rounds: int = 2000) -> tuple[floa
 # annotators B, C, D; measured once as held-out, then opened for failure analysis. holdout: fixed
 # before the first run (A). holdout3: eleven profiles graded by annotators F-J before any system
 # ranked them, measured once after the last ranking change. See bench/devset/README.md.
+# holdout4: a separate corpus (other publishers) and clients, graded per document by
+# annotators K and L before any system ranked it; frozen: measured once per shipped change.
 SPLITS = {"held-out (both)": ("holdout", "holdout3")}
+BASELINES = ("bm25", "dense", "rrf")
+TUNE = ("tune", "tune2")  # the only splits --fit and --explain may use
 
 
 def agreement(first: dict, second: dict) -> None:
@@ -232,28 +266,108 @@ def agreement(first: dict, second: dict) -> None:
           f"{exact:.2f}, quadratic-weighted kappa {1 - observed / expected:.2f}")
 
 
+def fit(kb: KnowledgeBase, profiles: list[dict], judged: dict, l2: float = 1.0) -> dict:
+    """Fit the logistic ranking model on the tune queries' candidates (target: the grade's
+    nDCG gain 2^g - 1 scaled to [0, 1], so a general-context grade 1 counts little; each
+    query weighing the same, L2-regularised Newton steps) and write it to data/ranker.json."""
+    searcher = EvidenceSearch.from_kb(kb)
+    today = date.today()
+    x, y, w = [], [], []
+    queries = 0
+    for entry in profiles:
+        profile = parse_profile(entry["profile"])
+        mapping = map_profile(profile, searcher.enricher)
+        for country in profile.third_countries:
+            grades = judged.get((entry["id"], country), {})
+            found, rows, near = searcher.candidates(mapping, [country])
+            bucket = {pid: r for pid, r in found.ranks.get(country, {}).items() if pid in rows}
+            queries += 1
+            for pid, ranks in bucket.items():
+                row = rows[pid]
+                parts = features(row, ranks, mapping, near.get(pid, 0.0), today, country)[0]
+                x.append([parts[f] for f in FEATURES])
+                grade = grades.get(passage_key(row["url"], row["ordinal"], row["text"]), 0)
+                y.append((2 ** grade - 1) / 7)  # the gain nDCG gives the grade, scaled to [0, 1]
+                w.append(1.0 / len(bucket))
+    x_, y_, w_ = np.array(x), np.array(y), np.array(w) * len(w) / queries
+    free = list(FEATURES)
+    while True:  # a feature whose sign the fit gets wrong is dropped, and the rest refitted
+        beta = _logistic(x_[:, [FEATURES.index(f) for f in free]], y_, w_, l2)
+        wrong = [f for f, b in zip(free, beta[1:], strict=True) if b * SIGN[f] < 0]
+        if not wrong:
+            break
+        free = [f for f in free if f not in wrong]
+    fitted = dict(zip(free, beta[1:], strict=True))
+    beta = np.array([beta[0]] + [fitted.get(f, 0.0) for f in FEATURES])
+    model = {"bias": round(float(beta[0]), 4),
+             "weights": {f: round(float(b), 4) for f, b in zip(FEATURES, beta[1:], strict=True)},
+             "fitted_on": {"splits": list(TUNE), "queries": queries, "candidates": len(x_),
+                           "l2": l2, "dropped (wrong sign)": sorted(set(FEATURES) - set(free)),
+                           "date": today.isoformat(),
+                           "by": "python bench/relevance.py --fit"}}
+    RANKER_FILE.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+    load_model.cache_clear()
+    print(f"fitted on {queries} tune queries, {len(x_)} candidates: "
+          + ", ".join(f"{k} {v:+.2f}" for k, v in model["weights"].items())
+          + f", bias {model['bias']:+.2f}")
+    return model
+
+
+# The direction each feature may push a score: a fit that reverses one (a passage about the
+# country counting against it) has learned the dev set's accidents, not the task.
+SIGN = {f: 1 for f in FEATURES} | {"undated": -1}
+
+
+def _logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float) -> np.ndarray:
+    """Weighted logistic regression with soft targets, L2 on the weights (not the bias)."""
+    design = np.hstack([np.ones((len(x), 1)), x])
+    beta = np.zeros(design.shape[1])
+    penalty = np.diag([0.0] + [l2] * x.shape[1])
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-design @ beta))
+        grad = design.T @ (w * (p - y)) + penalty @ beta
+        hess = (design * (w * p * (1 - p))[:, None]).T @ design + penalty
+        step = np.linalg.solve(hess, grad)
+        beta -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return beta
+
+
+def _import(kb: KnowledgeBase, sources: list[Path], label: str) -> None:
+    kb.init()
+    ingested = kb.ingestor.ingest(iter_items(sources, {}, kb.ingestor.max_bytes))
+    print(f"{label} corpus: {ingested.documents} documents, "
+          f"{kb.store.execute(Q.count_nodes('Passage'))[0]['n']} passages, "
+          f"{len(ingested.failures)} skipped")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data-dir", help="reuse a data directory (default: a temporary one)")
+    ap.add_argument("--data-dir", help="reuse a data directory for the dev set "
+                    "(default: a temporary one)")
     ap.add_argument("--explain", action="append", default=[], metavar="PROFILE/ISO2",
                     help="print the project's top 15 with grades for a tune query (repeatable)")
+    ap.add_argument("--fit", action="store_true",
+                    help="refit data/ranker.json on the tune splits before measuring")
+    ap.add_argument("--no-holdout4", action="store_true",
+                    help="skip the frozen test set (while analysing tune queries)")
     args = ap.parse_args()
-    tune = {(e["id"], c) for e in load_profiles() if e.get("split", "tune").startswith("tune")
-            for c in e["profile"]["third_countries"]}
+    profiles = load_profiles()
+    tune = [e for e in profiles if e.get("split", "tune") in TUNE]
+    tune_queries = {(e["id"], c) for e in tune for c in e["profile"]["third_countries"]}
     explain = {tuple(x.split("/")) for x in args.explain}
-    if explain - tune:
+    if explain - tune_queries:
         ap.error("--explain takes tune queries only: held-out failures must not steer the "
-                 f"ranking ({', '.join('/'.join(q) for q in sorted(explain - tune))})")
+                 f"ranking ({', '.join('/'.join(q) for q in sorted(explain - tune_queries))})")
+    first = load_judgments(DEVSET / "judgments.jsonl")
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings({"CCKB_DATA_DIR": args.data_dir or tmp})
         with KnowledgeBase.open(settings) as kb:
-            kb.init()
-            ingested = kb.ingestor.ingest(iter_items(SOURCES, {}, kb.ingestor.max_bytes))
-            print(f"corpus: {ingested.documents} documents, "
-                  f"{kb.store.execute(Q.count_nodes('Passage'))[0]['n']} passages, "
-                  f"{len(ingested.failures)} skipped")
-            ranked = rank_all(kb, explain)
-    first = load_judgments(DEVSET / "judgments.jsonl")
+            _import(kb, SOURCES, "dev")
+            if args.fit:
+                fit(kb, tune, first)
+            ranked = rank_all(kb, profiles, explain=explain, judged=first)
     report([r.scored(first[(r.profile, r.country)]) for r in ranked],
            ("all", "tune", "tune2", "holdout", "holdout3", "held-out (both)"))
     second = load_judgments(DEVSET / "judgments_second.jsonl")
@@ -261,6 +375,16 @@ def main() -> None:
     print("the same rankings scored with annotator E's grades on those queries:")
     report([r.scored(second[(r.profile, r.country)]) for r in ranked
             if (r.profile, r.country) in second], ("all",))
+    if args.no_holdout4 or not sorted(HOLDOUT4.glob("judgments_*.jsonl")):
+        return
+    frozen = load_judgments(*sorted(HOLDOUT4.glob("judgments_*.jsonl")))
+    with tempfile.TemporaryDirectory() as tmp:
+        with KnowledgeBase.open(load_settings({"CCKB_DATA_DIR": tmp})) as kb:
+            _import(kb, sorted(HOLDOUT4.glob("corpus_*.jsonl")), "holdout4")
+            held = rank_all(kb, load_profiles(*sorted(HOLDOUT4.glob("profiles_*.jsonl"))),
+                            by_document=True)
+    print("\nholdout4 (frozen test set; grades per document)")
+    report([r.scored(frozen.get((r.profile, r.country), {})) for r in held], ("holdout4",))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,13 @@
-"""Candidate passages per third country from four channels, each constrained by the graph.
+"""Candidate passages per third country from six channels, each constrained by the graph.
 
-Full-text (expanded EN+ES terms) and vector search find wording; the EVIDENCES channel finds
-passages that enrichment already tied to the client's risk factors in any language; the
-MENTIONS channel finds the home persecutor acting in the third country. Each channel returns
-ranks, fused later with reciprocal rank fusion so no channel's raw scale dominates.
+Recall first: the client's own words are searched as they are, densely (`dense`: the vector
+of the whole account) and by full text (`bm25`: its content words), over every passage about
+the country, whatever our tags say; a passage no taxonomy term matches is still a candidate.
+Focused queries add what the account may not say in so many words: the main risk factors'
+descriptions (`vector{i}`) and their EN+ES terms, demonyms and actor names (`fulltext`). The
+EVIDENCES channel finds passages that enrichment tied to the client's risk factors in any
+language; the MENTIONS channel finds the home persecutor acting in the third country. Each
+channel returns ranks; tags are ranking features, never gates.
 
 Vector search is exact for a country with at most EXACT_MAX passages (a scan of its passages in
 the graph) and uses the vector index above that. The index approximates and cannot filter by
@@ -28,10 +32,13 @@ from graph import queries as Q
 from graph.store import GraphStore
 
 VECTOR_K = 400  # over-fetch: the vector index cannot filter by country
-VECTOR_KEEP = 50
-FULLTEXT_LIMIT = 50
+VECTOR_KEEP = 50  # per focused vector query and country
+DENSE_KEEP = 100  # the client's own account, per country
+FULLTEXT_LIMIT = 50  # per country, taxonomy terms
+BM25_LIMIT = 100  # per country, the account's own words
 GRAPH_LIMIT = 80
-KEEP_PER_COUNTRY = 60
+KEEP_PER_COUNTRY = 150
+PROTECTED = 60  # ranks of the own-words channels kept whatever the other channels say
 WORKERS = 4
 DETAIL_BATCH = 200
 EXACT_MAX = 250  # passages in a country up to which vector search is an exact scan
@@ -55,27 +62,38 @@ class Candidates:
             ranks[channel] = min(ranks.get(channel, rank), rank)
 
     def prune(self, keep: int) -> None:
-        """Keep each country's `keep` best by fused rank: details are fetched only for them."""
+        """Keep each country's `keep` best by fused rank: details are fetched only for them.
+        The top PROTECTED of the client's own-words channels always stay (recall first: an
+        unordered tag channel must not push out what plain search finds)."""
         for country, bucket in self.ranks.items():
-            best = sorted(bucket, key=lambda pid: -sum(1.0 / (60 + r)
-                                                       for r in bucket[pid].values()))[:keep]
+            best = sorted(bucket, key=lambda pid, b=bucket: _prune_key(pid, b[pid]))[:keep]
             self.ranks[country] = {pid: bucket[pid] for pid in best}
 
     def ids(self) -> list[str]:
         return sorted({pid for bucket in self.ranks.values() for pid in bucket})
 
 
+def _prune_key(pid: str, ranks: dict[str, int]) -> tuple:
+    own = min(ranks.get("dense", PROTECTED + 1), ranks.get("bm25", PROTECTED + 1))
+    return (own > PROTECTED, -sum(1.0 / (60 + r) for r in ranks.values()), pid)
+
+
 def gather(store: GraphStore, countries: list[str], embed: Callable[[], np.ndarray],
-           terms: list[str], risk_factors: list[str], actors: list[str]) -> Candidates:
-    """Run every channel concurrently; the graph answers the term, risk-factor and actor
-    channels while the model embeds the query (`embed`), then the vector channels run."""
+           terms: list[str], risk_factors: list[str], actors: list[str],
+           words: list[str] = (), own: int = 0) -> Candidates:
+    """Run every channel concurrently; the graph answers the term, word, risk-factor and actor
+    channels while the model embeds the queries (`embed`), then the vector channels run. The
+    last `own` vectors are the client's own account (channel `dense`), the others focused
+    queries (`vector{i}`); `words` are the account's content words (channel `bm25`)."""
     out = Candidates()
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         sizes = pool.submit(store.execute, Q.passages_in_countries(countries))
         jobs: list[tuple[str | None, str, Future]] = []
-        if terms:
-            jobs.append((None, "fulltext", pool.submit(store.execute, store.dialect.
-                         fulltext_in_countries(terms, countries, FULLTEXT_LIMIT * len(countries)))))
+        for channel, query, limit in (("fulltext", terms, FULLTEXT_LIMIT),
+                                      ("bm25", list(words), BM25_LIMIT)):
+            for country in countries if query else ():  # one country cannot crowd out another
+                jobs.append((None, channel, pool.submit(store.execute, store.dialect.
+                             fulltext_in_countries(query, [country], limit))))
         for country in countries:
             if risk_factors:
                 jobs.append((country, "risk_factor", pool.submit(
@@ -88,13 +106,15 @@ def gather(store: GraphStore, countries: list[str], embed: Callable[[], np.ndarr
         exact = [c for c in countries if passages.get(c, 0) <= EXACT_MAX]
         indexed = [c for c in countries if c not in exact]
         for i, vector in enumerate(vectors):
+            channel = "dense" if i >= len(vectors) - own else f"vector{i}"
+            keep = DENSE_KEEP if channel == "dense" else VECTOR_KEEP
             for country in exact:
-                jobs.append((None, f"vector{i}", pool.submit(store.execute, store.dialect.
-                             vector_exact_in_country(VECTOR_KEEP, vector, country))))
+                jobs.append((None, channel, pool.submit(store.execute, store.dialect.
+                             vector_exact_in_country(keep, vector, country))))
             if indexed:
-                jobs.append((None, f"vector{i}", pool.submit(
-                    _index_search, store, store.dialect.vector_in_countries(VECTOR_K, vector,
-                                                                            indexed))))
+                jobs.append((None, channel, pool.submit(
+                    _index_search, store, store.dialect.vector_in_countries(
+                        max(VECTOR_K, 4 * keep), vector, indexed))))
         for country, channel, job in jobs:
             _collect(out, country, channel, job.result())
     return out
@@ -117,7 +137,8 @@ def _collect(out: Candidates, country: str | None, channel: str, rows: list[dict
         if "similarity" in row:
             out.similarity[row["id"]] = max(out.similarity.get(row["id"], -1.0),
                                             float(row["similarity"]))
-    keep = VECTOR_KEEP if channel.startswith("vector") else FULLTEXT_LIMIT
+    keep = {"dense": DENSE_KEEP, "bm25": BM25_LIMIT, "fulltext": FULLTEXT_LIMIT}.get(
+        channel, VECTOR_KEEP)
     for iso2, ids in per_country.items():
         out.add(iso2, channel, list(dict.fromkeys(ids))[:keep])  # the index may repeat a node
 

@@ -172,3 +172,35 @@ def query_texts(mapping: Mapping, taxonomy: Taxonomy) -> list[list[str]]:
         groups.append([rf.description.en, rf.description.es])
     groups += [[t[:2000]] for t in mapping.free_text]
     return groups
+
+
+# Function words of English and Spanish: they carry no topic, and OR-ed into a full-text query
+# they would match nearly every passage.
+_STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before
+being below between both but by can could did do does doing down during each few for from
+further had has have having he her here hers herself him himself his how i if in into is it its
+itself just me more most my myself no nor not now of off on once only or other our ours out over
+own same she should so some such than that the their theirs them themselves then there these
+they this those through to too under until up very was we were what when where which while who
+whom why will with would you your yours yourself told said says also one two three
+al algo algunas algunos ante antes como con contra cual cuando de del desde donde durante e el
+ella ellas ellos en entre era eran es esa esas ese eso esos esta estaba estado estan estar este
+esto estos fue fueron ha habia han hasta hay la las le les lo los mas me mi mis mucho muy nada ni
+no nos o otra otras otro otros para pero por porque que quien se sea segun ser si sin sobre
+son su sus tambien te tiene tienen todo todos tu un una uno unos y ya yo dijo le lo
+""".split())
+MAX_WORDS = 40
+_WORD_RE = re.compile(r"[^\W\d_]{3,}")
+
+
+def own_words_terms(mapping: Mapping) -> list[str]:
+    """The content words of the client's own account, in order of first use, for the full-text
+    channel: no taxonomy involved, so wording our vocabulary lacks is still searched. They
+    reach the graph only as a parameter of a read-only query, like the query vectors."""
+    words: dict[str, None] = {}
+    for text in mapping.free_text:
+        for word in _WORD_RE.findall(text.lower()):
+            if fold(word) not in _STOPWORDS:
+                words.setdefault(word, None)
+    return list(words)[:MAX_WORDS]

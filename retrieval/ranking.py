@@ -1,29 +1,37 @@
 """Rank candidates for one client in one country, collapse duplicates, explain each item.
 
-The score favours what persuades a judge: evidence about people like the client (the
-passage evidences the client's risk factors, or concerns their nationality), about a legal
-element, specific (names the group in a country-specific report), recent and from a
-recognised source. Fused channel ranks (RRF) carry topical relevance. Old evidence is
-marked stale and discounted, never hidden: it can still show a persistent pattern.
+A candidate is described by a few generic features, each in [0, 1]: how high the plain
+searches of the client's own account rank it (dense and full text), how high the focused
+queries rank it, how close it is to the account, whether it evidences the client's risk
+factors, concerns their nationality or names the home persecutor, whether it is specific to
+the client's group or a general roundup, whether the document is about the country (not a
+passing mention), its age and whether it is dated, and the publisher's standing. A logistic
+model over them (`data/ranker.json`, fitted by `bench/train_ranker.py` on the dev set's tune
+splits and measured on the held-out ones) gives the score. Old evidence is marked stale and
+undated evidence is marked as such, never hidden.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 
 from core.taxonomy import Taxonomy
 from retrieval.mapping import Mapping
 
-RRF_K = 60
-BREADTH = 0.15  # each further matched risk factor adds little: roundups list every group
+RANKER_FILE = Path(__file__).resolve().parent.parent / "data" / "ranker.json"
+RANK_SCALE = 10  # a channel rank r counts 1 / (1 + (r - 1) / RANK_SCALE)
 FOCUSED = 3  # a passage evidencing more risk factors than this is a roundup, not specific
 STALE_YEARS = 3
 RULE_LEVEL = 0.9  # enrichment's score when a taxonomy term is in the text itself
 DUPLICATE_OVERLAP = 0.6  # share of the shorter text's 5-word shingles
-WEIGHTS = {"relevance": 0.25, "client": 0.33, "nationality": 0.08, "element": 0.08,
-           "specific": 0.12, "reach": 0.05, "semantic": 0.12}
+FEATURES = ("dense", "bm25", "focus", "terms", "semantic", "cosine", "client", "nationality",
+            "reach", "element", "specific", "about", "recent", "undated", "official")
 OFFICIAL = ("department of state", "unhcr", "united nations", "inter-american commission",
             "amnesty", "human rights watch", "ohchr", "iachr", "cidh", "acnur")
 
@@ -36,71 +44,113 @@ class Ranked:
     stale: bool
     age_note: str
     reasons: list[str]
+    specific: bool = False
 
 
-def _noisy_or(values: list[float]) -> float:
-    out = 1.0
-    for v in values:
-        out *= 1.0 - max(0.0, min(1.0, v))
-    return 1.0 - out
+@dataclass(frozen=True)
+class Model:
+    """A logistic model: score = sigmoid(bias + sum(weight * feature))."""
+
+    bias: float
+    weights: dict[str, float]
+
+    def __call__(self, parts: dict[str, float]) -> float:
+        z = self.bias + sum(w * parts.get(name, 0.0) for name, w in self.weights.items())
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+@lru_cache(maxsize=4)
+def load_model(path: Path = RANKER_FILE) -> Model:
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    unknown = set(raw["weights"]) - set(FEATURES)
+    if unknown:
+        raise ValueError(f"{path}: unknown ranking feature(s) {', '.join(sorted(unknown))}")
+    return Model(float(raw["bias"]), {k: float(v) for k, v in raw["weights"].items()})
+
+
+def _rank_feature(rank: int | None) -> float:
+    return 0.0 if rank is None else 1.0 / (1.0 + (rank - 1) / RANK_SCALE)
 
 
 def _age(published: str | None, today: date) -> tuple[float, bool, str]:
-    """Recency factor, stale flag and a human note; unknown dates are mildly discounted."""
+    """Recency feature (1 recent, 0.5 older, 0 old or unknown), stale flag and a note. An
+    undated item is unknown, not fresh: it never counts as recent."""
     try:
         years = (today - date.fromisoformat(str(published)[:10])).days / 365.25
     except ValueError:
-        return 0.95, False, "publication date unknown"
+        return 0.0, False, "publication date unknown: check the source for its date"
     if years <= STALE_YEARS:
         return 1.0, False, f"published {str(published)[:10]}"
-    return (0.9 if years <= 2 * STALE_YEARS else 0.8), True, \
+    return (0.5 if years <= 2 * STALE_YEARS else 0.0), True, \
         f"published {str(published)[:10]}, {years:.0f} years old: check for newer evidence"
 
 
 def score(row: dict, ranks: dict[str, int], mapping: Mapping, taxonomy: Taxonomy,
-          today: date, semantic: float = 0.0, weights: dict[str, float] = WEIGHTS) -> Ranked:
+          today: date, semantic: float = 0.0, country: str | None = None,
+          model: Model | None = None) -> Ranked:
     """One candidate's score in [0, 1] and the reasons a lawyer will read in `why`.
 
     `semantic` is the passage's closeness to the client's own account, in [0, 1] among the
-    country's candidates: it separates passages that all carry the same taxonomy tags.
-    `weights` other than WEIGHTS are for bench/weights_cv.py only."""
-    parts, matched, nationality, reach = features(row, ranks, mapping, semantic)
-    raw = sum(weights[k] * v for k, v in parts.items()) / sum(weights.values())
-    recency, stale, age_note = _age(row.get("published"), today)
-    source = 1.0 if any(o in str(row.get("publisher", "")).lower() for o in OFFICIAL) else 0.95
-    reasons = _reasons(row, matched, mapping, taxonomy, nationality, reach, ranks)
-    return Ranked(row, round(raw * recency * source, 4), matched, stale, age_note, reasons)
+    country's candidates; `country` the third country searched (for aboutness)."""
+    parts, matched, nationality, reach = features(row, ranks, mapping, semantic, today, country)
+    _, stale, age_note = _age(row.get("published"), today)
+    specific = parts["specific"] > 0 or bool(nationality)
+    reasons = _reasons(row, matched, mapping, taxonomy, nationality, reach, ranks, specific)
+    value = (model or load_model())(parts)
+    return Ranked(row, round(value, 4), matched, stale, age_note, reasons, specific)
 
 
-def features(row: dict, ranks: dict[str, int], mapping: Mapping,
-             semantic: float) -> tuple[dict[str, float], dict[str, float], float, float]:
-    """The weighted parts of a candidate's score, each in [0, 1], and what they matched."""
-    channels = max(1, len(ranks))
-    relevance = sum(1.0 / (RRF_K + r) for r in ranks.values()) / (channels / (RRF_K + 1))
-    relevance = min(1.0, relevance * min(1.0, channels / 2))
+def features(row: dict, ranks: dict[str, int], mapping: Mapping, semantic: float,
+             today: date | None = None, country: str | None = None
+             ) -> tuple[dict[str, float], dict[str, float], float, float]:
+    """The features of a candidate, each in [0, 1], and what they matched. `cosine` is the
+    passage's cosine with the client's own account (from the row, set by the search)."""
     rfs = row["risk_factors"]
     matched = {rf: rfs[rf] for rf in mapping.risk_factors if rf in rfs}
     contributions = sorted((mapping.risk_factors[rf] * s for rf, s in matched.items()),
                            reverse=True)
-    client = min(1.0, contributions[0] + BREADTH * sum(contributions[1:])) if matched else 0.0
+    client = min(1.0, contributions[0] + 0.15 * sum(contributions[1:])) if matched else 0.0
     nationality = 1.0 if mapping.nationality in row["nationalities"] else 0.0
     elements = row["elements"]
-    element = _noisy_or([elements.get(e, 0.0) * 0.6 for e in mapping.elements])
+    element = 1.0 - math.prod(1.0 - min(1.0, elements.get(e, 0.0) * 0.6)
+                              for e in mapping.elements)
     strong = [rf for rf, s in matched.items() if s >= RULE_LEVEL and mapping.risk_factors[rf]
               >= 0.6]
     focused = len(rfs) <= FOCUSED and (len(row["countries"]) <= 2 or nationality)
     specific = (1.0 if focused else 0.5) if strong else 0.0
     reach = 1.0 if set(row["actors"]) & set(mapping.actors) else 0.0
-    parts = {"relevance": relevance, "client": client, "nationality": nationality,
-             "element": element, "specific": specific, "reach": reach,
-             "semantic": max(0.0, min(1.0, semantic))}
+    recent, _, _ = _age(row.get("published"), today or date.today())
+    doc_countries = row.get("doc_countries")
+    about = 1.0 if country is None or doc_countries is None or country in doc_countries \
+        else 0.0
+    focus = max((_rank_feature(r) for ch, r in ranks.items() if ch.startswith("vector")),
+                default=0.0)
+    parts = {"dense": _rank_feature(ranks.get("dense")), "bm25": _rank_feature(ranks.get("bm25")),
+             "focus": focus, "terms": _rank_feature(ranks.get("fulltext")),
+             "semantic": max(0.0, min(1.0, semantic)),
+             "cosine": max(0.0, min(1.0, float(row.get("cosine") or 0.0))), "client": client,
+             "nationality": nationality, "reach": reach, "element": element,
+             "specific": specific, "about": about, "recent": recent,
+             "undated": 0.0 if _dated(row.get("published")) else 1.0,
+             "official": 1.0 if any(o in str(row.get("publisher", "")).lower()
+                                    for o in OFFICIAL) else 0.0}
     return parts, matched, nationality, reach
 
 
+def _dated(published: str | None) -> bool:
+    try:
+        date.fromisoformat(str(published)[:10])
+    except ValueError:
+        return False
+    return True
+
+
 def _reasons(row: dict, matched: dict[str, float], mapping: Mapping, taxonomy: Taxonomy,
-             nationality: float, reach: float, ranks: dict[str, int]) -> list[str]:
+             nationality: float, reach: float, ranks: dict[str, int],
+             specific: bool = False) -> list[str]:
     """Taxonomy labels only: `why` must never quote the client's own words."""
-    out = []
+    out = ["specific to the client's group or nationality" if specific
+           else "general: does not single out the client's group or nationality"]
     if matched:
         out.append("risk factors: " + ", ".join(taxonomy.risk_factor(r).label.en
                                                 for r in matched))
@@ -113,6 +163,8 @@ def _reasons(row: dict, matched: dict[str, float], mapping: Mapping, taxonomy: T
     if els:
         out.append("elements: " + ", ".join(els))
     found = sorted({"vector" if c.startswith("vector") else c for c in ranks})
+    found = [{"dense": "client's account (dense)", "bm25": "client's account (full text)"}
+             .get(c, c) for c in found]
     out.append("found by: " + ", ".join(found))
     return out
 

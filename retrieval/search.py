@@ -21,7 +21,14 @@ from graph.store import GraphStore
 from ingest.enrich import Enricher, iso2_list
 from retrieval import candidates as C
 from retrieval.applicability import applicability
-from retrieval.mapping import Mapping, expansion_terms, map_profile, map_research, query_texts
+from retrieval.mapping import (
+    Mapping,
+    expansion_terms,
+    map_profile,
+    map_research,
+    own_words_terms,
+    query_texts,
+)
 from retrieval.profile import ClientProfile
 from retrieval.ranking import Ranked, collapse, score
 from retrieval.statistics import for_search as decisions_for_search
@@ -75,7 +82,8 @@ class EvidenceSearch:
         found, rows, near = self.candidates(mapping, countries)
         out = []
         for country in countries:
-            ranked = [score(rows[pid], ranks, mapping, self.taxonomy, today, near.get(pid, 0.0))
+            ranked = [score(rows[pid], ranks, mapping, self.taxonomy, today, near.get(pid, 0.0),
+                            country)
                       for pid, ranks in found.ranks.get(country, {}).items() if pid in rows]
             ranked.sort(key=lambda r: (-r.score, r.row["id"]))
             statistics = decisions_for_search(self.store, country, mapping.nationality,
@@ -103,14 +111,18 @@ class EvidenceSearch:
 
         found = C.gather(self.store, countries, embed,
                          expansion_terms(mapping, self.taxonomy), list(mapping.risk_factors),
-                         mapping.actors)
+                         mapping.actors, own_words_terms(mapping), len(mapping.free_text))
         found.prune(C.KEEP_PER_COUNTRY)
         query = self.query_vector(embedded[0] if embedded else None, len(mapping.free_text))
         with ThreadPoolExecutor(max_workers=1) as pool:  # two independent reads at once
             sims = pool.submit(C.closeness, self.store, found.ids(), query) \
                 if query is not None else None
             rows = C.details(self.store, found.ids())
-            near = self.rescaled(found, sims.result()) if sims else {}
+            raw = sims.result() if sims else {}
+            near = self.rescaled(found, raw)
+        to_cosine = (lambda v: 2.0 * v - 1.0) if self.store.dialect.is_neo4j else (lambda v: v)
+        for pid, row in rows.items():  # the backends scale closeness differently
+            row["cosine"] = to_cosine(raw[pid]) if pid in raw else 0.0
         return found, rows, near
 
     def vectors(self, groups: list[list[str]], private: set[str]) -> np.ndarray:
@@ -155,12 +167,16 @@ class EvidenceSearch:
 
     def gaps(self, ranked: list[Ranked], mapping: Mapping,
              decisions: int = 0) -> list[dict[str, Any]]:
-        """Legal elements with no or weak evidence about people like this client. Asylum
-        decisions on the client's nationals in the country (`decisions` figures) are evidence
-        of access to asylum."""
+        """Legal elements with no or weak evidence about people like this client, or with
+        only general evidence (nothing specific to the client's group or nationality: what a
+        judge applying Matter of A-C-M- finds insufficient). Asylum decisions on the client's
+        nationals in the country (`decisions` figures) are specific evidence of access to
+        asylum."""
         counts = {e.id: 0 for e in self.taxonomy.legal_elements}
+        specific = dict.fromkeys(counts, 0)
         if "asylum_access" in counts:
             counts["asylum_access"] += decisions
+            specific["asylum_access"] += decisions
         for r in ranked:
             if not (r.matched or mapping.nationality in r.row["nationalities"]
                     or set(r.row["actors"]) & set(mapping.actors)):
@@ -168,9 +184,14 @@ class EvidenceSearch:
             for element, value in r.row["elements"].items():
                 if value >= SUPPORT_MIN and element in counts:
                     counts[element] += 1
-        return [{"element": e, "label": self.taxonomy_label(e),
-                 "strength": "none" if n == 0 else "weak", "evidence_count": n}
-                for e, n in counts.items() if n < WEAK_BELOW]
+                    specific[element] += r.specific
+        out = []
+        for e, n in counts.items():
+            if n < WEAK_BELOW or not specific[e]:
+                strength = "none" if n == 0 else "weak" if n < WEAK_BELOW else "general only"
+                out.append({"element": e, "label": self.taxonomy_label(e), "strength": strength,
+                            "evidence_count": n, "specific_count": specific[e]})
+        return out
 
     def taxonomy_label(self, element: str) -> str:
         return next(e.label.en for e in self.taxonomy.legal_elements if e.id == element)
@@ -185,6 +206,7 @@ class EvidenceSearch:
             "passage_id": row["id"], "document_url": row["url"], "title": row["title"],
             "publisher": row["publisher"], "published": row["published"],
             "text": row["text"], "score": best.score, "elements": elements,
+            "specificity": "specific" if best.specific else "general",
             "risk_factors": rfs, "why": "; ".join(best.reasons),
             "section": row["section"], "retrieved_at": row["retrieved_at"],
             "sha256": row["sha256"], "stale": best.stale, "age_note": best.age_note,

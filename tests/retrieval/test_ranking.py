@@ -12,7 +12,7 @@ from core.taxonomy import load_taxonomy
 from graph import queries as Q
 from retrieval import candidates as C
 from retrieval.mapping import Mapping
-from retrieval.ranking import score
+from retrieval.ranking import load_model, score
 from retrieval.search import EvidenceSearch
 
 TODAY = date(2026, 11, 1)
@@ -29,15 +29,32 @@ def taxonomy():
     return load_taxonomy()
 
 
-def test_semantic_closeness_breaks_a_tie(taxonomy):
+def test_closeness_to_the_account_breaks_a_tie(taxonomy):
     mapping = Mapping("VE", {"lgbti": 1.0}, elements=["harm"])
     ranks = {"vector0": 3, "risk_factor": 1}
-    near = score(_row("a"), ranks, mapping, taxonomy, TODAY, semantic=1.0)
-    far = score(_row("b"), ranks, mapping, taxonomy, TODAY, semantic=0.0)
+    near = score({**_row("a"), "cosine": 0.8}, ranks, mapping, taxonomy, TODAY, semantic=1.0)
+    far = score({**_row("b"), "cosine": 0.1}, ranks, mapping, taxonomy, TODAY, semantic=0.0)
     assert near.score > far.score
     assert 0.0 <= far.score <= near.score <= 1.0
-    clamped = score(_row("c"), ranks, mapping, taxonomy, TODAY, semantic=7.0)
-    assert clamped.score == near.score
+    clamped = score({**_row("c"), "cosine": 7.0}, ranks, mapping, taxonomy, TODAY, semantic=7.0)
+    assert clamped.score == score({**_row("c"), "cosine": 1.0}, ranks, mapping, taxonomy, TODAY,
+                                  semantic=1.0).score
+
+
+def test_an_undated_item_is_not_ranked_as_if_recent(taxonomy):
+    mapping = Mapping("VE", {"lgbti": 1.0}, elements=["harm"])
+    ranks = {"dense": 1}
+    dated = score(_row("a"), ranks, mapping, taxonomy, TODAY)
+    undated = score({**_row("b"), "published": None}, ranks, mapping, taxonomy, TODAY)
+    assert undated.score < dated.score
+    assert "publication date unknown" in undated.age_note
+
+
+def test_a_model_with_an_unknown_feature_is_refused(tmp_path):
+    path = tmp_path / "ranker.json"
+    path.write_text('{"bias": 0, "weights": {"dense": 1, "mystery": 2}}')
+    with pytest.raises(ValueError, match="unknown ranking feature.*mystery"):
+        load_model(path)
 
 
 def _unit(*xs: float) -> np.ndarray:
