@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import Request, Spider
-from scrapy.extensions.httpcache import FilesystemCacheStorage
+from scrapy.extensions.httpcache import FilesystemCacheStorage, RFC2616Policy
 from scrapy.http import Response
+
+from crawlers.blocks import detect
 
 log = logging.getLogger(__name__)
 # Scrapy writes request_body last: without it, an entry from an older, non-atomic write is torn
@@ -58,3 +60,29 @@ class AtomicFilesystemCacheStorage(FilesystemCacheStorage):
         except (OSError, EOFError, pickle.UnpicklingError, ValueError) as exc:
             log.warning("ignoring unreadable HTTP cache metadata for %s: %s", request.url, exc)
             return None
+
+
+class NoErrorsRFC2616Policy(RFC2616Policy):
+    """RFC 2616 caching that never keeps an error or a block page.
+
+    `HTTPCACHE_IGNORE_HTTP_CODES` only applies to Scrapy's DummyPolicy: under RFC2616Policy a
+    503, 429 or 403 sent with expiry headers was stored and, while fresh, served again, even to
+    the retry of that very 503. Here a 4xx/5xx answer or a block page is never stored, and one
+    stored by an older crawl is neither fresh nor valid, so it is fetched again.
+    """
+
+    @staticmethod
+    def _unusable(response: Response) -> bool:
+        return response.status >= 400 or detect(response) is not None
+
+    def should_cache_response(self, response: Response, request: Request) -> bool:
+        return not self._unusable(response) and super().should_cache_response(response, request)
+
+    def is_cached_response_fresh(self, cachedresponse: Response, request: Request) -> bool:
+        return (not self._unusable(cachedresponse)
+                and super().is_cached_response_fresh(cachedresponse, request))
+
+    def is_cached_response_valid(self, cachedresponse: Response, response: Response,
+                                 request: Request) -> bool:
+        return (not self._unusable(cachedresponse)
+                and super().is_cached_response_valid(cachedresponse, response, request))

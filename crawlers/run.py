@@ -19,11 +19,28 @@ from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 
 from core.errors import ConfigError
+from core.settings import SETTINGS
 from crawlers.report import CrawlSummary, SourceReport
 from crawlers.source_config import load_source, source_ids
 from crawlers.spiders.base import Seed, SeedError, SeedMatch
 
 SEED_KEYS = {"url", "source", "country", "edition_note"}
+PLACEHOLDER_CONTACT = next(s.default for s in SETTINGS if s.name == "contact")
+
+
+def check_contact(ids: list[str], settings: Settings, base_urls: dict[str, str] | None) -> None:
+    """Refuse to crawl a real site while the User-Agent names the placeholder contact: a site
+    operator must be able to reach whoever runs the crawl. Mirrors (CCKB_SOURCE_BASE_URL or a
+    per-source base URL) are not real sites."""
+    if (settings.get("CCKB_CONTACT") or "").strip() not in ("", PLACEHOLDER_CONTACT):
+        return
+    real = [sid for sid in ids
+            if not (base_urls or {}).get(sid) and not settings.get("CCKB_SOURCE_BASE_URL")]
+    if real:
+        raise ConfigError(
+            f"refusing to crawl the real sites ({', '.join(real)}) while CCKB_CONTACT is the "
+            f"placeholder {PLACEHOLDER_CONTACT!r}: set CCKB_CONTACT to a URL or e-mail address "
+            "where the sites' operators can reach you (it is sent in the User-Agent)")
 
 
 def crawl_settings(overrides: dict[str, Any] | None = None) -> Settings:
@@ -139,6 +156,7 @@ def crawl(source_ids_: list[str] | None = None, countries: list[str] | None = No
     for sid in ids:
         load_source(sid)  # unknown id or bad YAML: fail before starting anything
     settings = crawl_settings(settings_overrides)
+    check_contact(ids, settings, base_urls)
     summary = CrawlSummary()
     per_source: dict[str, list[SeedMatch]] = {}
     if seeds is not None:

@@ -32,16 +32,18 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 2
 
 # RFC 2616 policy: cached pages are revalidated with If-None-Match / If-Modified-Since, so a
 # re-crawl of an unchanged site costs 304s, and ingest turns unchanged bytes into noops anyway.
+# Errors (4xx/5xx) and block pages are never cached (HTTPCACHE_IGNORE_HTTP_CODES does nothing
+# under an RFC 2616 policy, so the policy itself refuses them).
 HTTPCACHE_ENABLED = True
 HTTPCACHE_DIR = str(_cckb.data_path / "httpcache")
-HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_POLICY = "crawlers.httpcache.NoErrorsRFC2616Policy"
 HTTPCACHE_STORAGE = "crawlers.httpcache.AtomicFilesystemCacheStorage"  # a kill tears no entry
-HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubled each time
 RETRY_BACKOFF_MAX = 60.0
+RETRY_AFTER_MAX = 300.0  # a 429/503 asking to wait longer is not retried (reported instead)
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 25 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
@@ -53,6 +55,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.blocks.StrictRobotsTxtMiddleware": 100,
     # after the redirect middleware (600) in the answer's path: sees unblock redirects unfollowed
     "crawlers.middlewares.blocks.BlockMiddleware": 650,
+    # after the HTTP cache (900): cache hits wait for nothing
+    "crawlers.middlewares.politeness.CrawlDelayMiddleware": 950,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.backoff.BackoffRetryMiddleware": 550,
 }

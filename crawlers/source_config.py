@@ -39,6 +39,9 @@ class SourceConfig(_Strict):
     editions: list[Edition] = Field(default_factory=list)
     min_items: int = Field(ge=1, description="a full crawl yielding fewer is reported as a failure")
     intermediary: str | None = None
+    min_delay: dict[str, float] = Field(
+        default_factory=dict, description="real host -> seconds between requests at least (a "
+        "floor under robots.txt Crawl-delay and AutoThrottle; not applied to mirrors)")
     notes: str = ""
 
     @field_validator("countries")
@@ -47,6 +50,14 @@ class SourceConfig(_Strict):
         unknown = [c for c in value if c not in COUNTRIES]
         if unknown:
             raise ValueError(f"unknown ISO2 country codes: {unknown}")
+        return value
+
+    @field_validator("min_delay")
+    @classmethod
+    def _delays(cls, value: dict[str, float]) -> dict[str, float]:
+        bad = {h: d for h, d in value.items() if not 0 < d <= 300 or "/" in h}
+        if bad:
+            raise ValueError(f"min_delay: hosts map to seconds in (0, 300]; bad: {bad}")
         return value
 
     @property

@@ -104,6 +104,9 @@ def test_blocks_leave_nothing_in_the_graph_or_archive(crawled) -> None:  # noqa:
     assert len(blobs) >= 4
     for gate in GATES:
         assert not any(gate.encode() in b for b in blobs), gate
+    cached = b"".join(p.read_bytes() for p in (data_dir / "httpcache").rglob("response_body"))
+    for gate in GATES:
+        assert gate.encode() not in cached, gate
 
 
 def test_a_403_robots_txt_blocks_the_host(tmp_path: Path) -> None:
