@@ -75,6 +75,9 @@ def crawl(
     with_generated: Annotated[bool, typer.Option(
         "--with-generated", help="With --seeds: also crawl the URLs the spiders generate.")
     ] = False,
+    enable: Annotated[list[str] | None, typer.Option(
+        "--enable", help="Crawl a source that is off by default (e.g. reliefweb; the "
+                         "output says why it is off).")] = None,
 ) -> None:
     """Run the Scrapy spiders; each document goes through the same ingest path as `import`."""
     from crawlers.run import crawl as run_crawl
@@ -83,7 +86,7 @@ def crawl(
     try:
         seed_list = read_seeds(seeds) if seeds else None
         summary = run_crawl(source or None, [c.upper() for c in country] if country else None,
-                            seeds=seed_list, seeds_only=not with_generated)
+                            seeds=seed_list, seeds_only=not with_generated, enable=enable)
     except CckbError as exc:
         fail(str(exc), code=2)
     save_crawl_report(summary)

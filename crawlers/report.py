@@ -41,6 +41,7 @@ class SourceReport:
     counts: LoadCounts = field(default_factory=LoadCounts)
     failures: list[CrawlFailure] = field(default_factory=list)
     blocks: dict[str, HostBlock] = field(default_factory=dict)  # host -> what blocked us
+    disabled: str | None = None  # off by default (the source YAML's reason); not crawled
 
     def fail(self, url: str, reason: str) -> None:
         self.failures.append(CrawlFailure(url, reason))
@@ -60,7 +61,7 @@ class SourceReport:
         return not self.failures
 
     def as_dict(self) -> dict:
-        return {"source": self.source_id, "requests": self.requests,
+        return {"source": self.source_id, "disabled": self.disabled, "requests": self.requests,
                 "responses": self.responses, "items": self.items, "ingested": self.ingested,
                 "dropped_offsite": self.dropped_offsite, "dropped_robots": self.dropped_robots,
                 "blocked": self.blocked,
@@ -84,6 +85,10 @@ class CrawlSummary:
         """One human-readable line per source, then one per failure."""
         out = []
         for r in self.sources.values():
+            if r.disabled:
+                out.append(f"{r.source_id}: disabled by default, not crawled: {r.disabled} "
+                           f"(enable with --enable {r.source_id})")
+                continue
             out.append(f"{r.source_id}: {r.requests} requests, {r.items} items, {r.ingested} "
                        f"ingested, {len(r.failures)} failures, {r.dropped_offsite} offsite, "
                        f"{r.dropped_robots} robots.txt, {r.blocked} blocked")

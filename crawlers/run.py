@@ -20,9 +20,10 @@ from scrapy.spiderloader import SpiderLoader
 
 from core.errors import ConfigError
 from core.settings import SETTINGS
+from crawlers.middlewares.blocks import DISALLOW_ALL
 from crawlers.report import CrawlSummary, SourceReport
 from crawlers.source_config import load_source, source_ids
-from crawlers.spiders.base import Seed, SeedError, SeedMatch
+from crawlers.spiders.base import Seed, SeedError, SeedMatch, SourceSpider
 
 SEED_KEYS = {"url", "source", "country", "edition_note"}
 PLACEHOLDER_CONTACT = next(s.default for s in SETTINGS if s.name == "contact")
@@ -129,6 +130,14 @@ def _finish(crawler: Crawler, report: SourceReport, countries: list[str] | None,
     report.dropped_robots = int(stats.get("robotstxt/forbidden", 0))
     report.seconds = float(stats.get("elapsed_time_seconds", 0.0))
     source = load_source(report.source_id)
+    spider = crawler.spider
+    for key in sorted(k for k in stats if k.startswith(DISALLOW_ALL)):
+        robots = key[len(DISALLOW_ALL):] + "/robots.txt"
+        if isinstance(spider, SourceSpider):
+            robots = spider.public_url(robots)
+        report.fail(robots, "robots.txt disallows every path for this crawler: nothing on this "
+                            "host can be fetched while robots.txt is obeyed (the source is not "
+                            "empty, it is closed to crawlers)")
     if report.items == 0:
         report.fail(source.base_url, "spider yielded no items (empty listing or all requests "
                                      "failed)")
@@ -141,23 +150,32 @@ def _finish(crawler: Crawler, report: SourceReport, countries: list[str] | None,
 
 def crawl(source_ids_: list[str] | None = None, countries: list[str] | None = None,
           settings_overrides: dict[str, Any] | None = None, seeds: list[Seed] | None = None,
-          seeds_only: bool = True, base_urls: dict[str, str] | None = None) -> CrawlSummary:
+          seeds_only: bool = True, base_urls: dict[str, str] | None = None,
+          enable: list[str] | None = None) -> CrawlSummary:
     """Crawl the given sources (all when None) for the given countries (the setting when None).
 
     `seeds`: real-site URLs each source fetches and parses with its own page object, instead
     of (`seeds_only`, the default) or before the URLs it generates; with seeds and no source
     list, only the sources that accept a seed run. A seed no source accepts is a failure in the
     summary, named with the reason; the other seeds are crawled. `base_urls`: per-source base
-    URL (a mirror per host), over `CCKB_SOURCE_BASE_URL`.
+    URL (a mirror per host), over `CCKB_SOURCE_BASE_URL`. `enable`: sources whose YAML has
+    `disabled` (off by default, e.g. ReliefWeb) to crawl anyway; the others are reported as
+    disabled, with the reason, and not crawled, even when named in `source_ids_`.
     """
     from twisted.internet import defer
 
     ids = source_ids_ or source_ids()
-    for sid in ids:
+    for sid in [*ids, *(enable or [])]:
         load_source(sid)  # unknown id or bad YAML: fail before starting anything
+    summary = CrawlSummary()
+    off = [sid for sid in ids if load_source(sid).disabled and sid not in (enable or [])]
+    if seeds is None or source_ids_:  # a seeds-only crawl names only the sources it runs
+        for sid in off:
+            summary.sources[sid] = SourceReport(
+                sid, disabled=" ".join((load_source(sid).disabled or "").split()))
+    ids = [sid for sid in ids if sid not in off]
     settings = crawl_settings(settings_overrides)
     check_contact(ids, settings, base_urls)
-    summary = CrawlSummary()
     per_source: dict[str, list[SeedMatch]] = {}
     if seeds is not None:
         per_source, rejected = match_seeds(seeds, ids, settings)
@@ -211,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=Path, help="file of seed URLs (see read_seeds)")
     parser.add_argument("--with-generated", action="store_true",
                         help="with --seeds: also crawl the URLs the spiders generate")
+    parser.add_argument("--enable", action="append", default=[], metavar="ID",
+                        help="crawl a source that is off by default (its YAML says why)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     args = parser.parse_args(argv)
     overrides: dict[str, Any] = {}
@@ -223,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         seeds = read_seeds(args.seeds) if args.seeds else None
         summary = crawl(args.source, args.country, overrides, seeds,
-                        seeds_only=not args.with_generated)
+                        seeds_only=not args.with_generated, enable=args.enable)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

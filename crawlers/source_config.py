@@ -39,6 +39,8 @@ class SourceConfig(_Strict):
     editions: list[Edition] = Field(default_factory=list)
     min_items: int = Field(ge=1, description="a full crawl yielding fewer is reported as a failure")
     intermediary: str | None = None
+    disabled: str | None = Field(
+        None, description="why this source is off by default; `--enable <id>` turns it on")
     min_delay: dict[str, float] = Field(
         default_factory=dict, description="real host -> seconds between requests at least (a "
         "floor under robots.txt Crawl-delay and AutoThrottle; not applied to mirrors)")

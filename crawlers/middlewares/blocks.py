@@ -22,6 +22,7 @@ from crawlers.blocks import Block, Blocked, detect
 
 log = logging.getLogger(__name__)
 NO_FILE = {404, 410}  # robots.txt absent: no rules (RFC 9309)
+DISALLOW_ALL = "cckb/robots_disallow_all/"  # stats key prefix, + "scheme://netloc"
 
 
 def _is_robots(request: Request) -> bool:
@@ -74,3 +75,13 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
             self.blocked[netloc] = block
             self._stats.inc_value("cckb/blocked/robots")
         await super()._parse_robots(response, netloc, request)
+        parser = self._parsers.get(netloc)
+        url = urlparse_cached(request)
+        root = f"{url.scheme}://{netloc}"
+        useragent = self._robotstxt_useragent or request.headers.get(
+            b"User-Agent", self._default_useragent)
+        if (netloc not in self.blocked and parser is not None and hasattr(parser, "allowed")
+                and not parser.allowed(root + "/", useragent)
+                and not parser.allowed(request.url, useragent)):
+            log.error("robots.txt of %s disallows every path for this crawler", netloc)
+            self._stats.set_value(DISALLOW_ALL + root, 1)

@@ -24,6 +24,7 @@ EXPECTED = {"usdos_crhrp": 4, "federal_register": 2, "govuk_cpin": 1, "reliefweb
 # Document sources; unhcr_rdf (statistics answered by query string) has its own end-to-end test,
 # tests/crawlers/test_crawl_unhcr_rdf.py.
 ARGS += [arg for source_id in EXPECTED for arg in ("--source", source_id)]
+ARGS += ["--enable", "reliefweb"]  # off by default (robots.txt of its API host disallows all)
 
 
 @pytest.fixture(scope="module")

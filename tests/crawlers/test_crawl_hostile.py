@@ -84,7 +84,8 @@ def mirror() -> Iterator[MirrorServer]:
 def crawled(mirror: MirrorServer, tmp_path_factory: pytest.TempPathFactory
             ) -> tuple[int, dict, Path]:
     data_dir = tmp_path_factory.mktemp("kb")
-    args = ["--source", "usdos_crhrp", "--source", "federal_register", "--source", "reliefweb"]
+    args = ["--source", "usdos_crhrp", "--source", "federal_register", "--source", "reliefweb",
+            "--enable", "reliefweb"]
     for c in COUNTRIES:
         args += ["--country", c]
     rc, summary, log = run_crawl(mirror.base_url, data_dir, args,
