@@ -27,7 +27,7 @@ from crawlers.source_config import load_source
 
 SITE = FIXTURES / "irb_rir" / "site"
 PAGES = "en/country-information/rir/Pages/"
-REAL = "https://irb.gc.ca/" + PAGES + "index.aspx?"
+REAL = "https://irb-cisr.gc.ca/" + PAGES + "index.aspx?"
 COVERED = list(load_source("irb_rir").countries)
 GOOD = (SITE / PAGES / "index.aspx?doc=900001").read_text(encoding="utf-8")
 
@@ -196,3 +196,16 @@ def test_empty_listing_is_counted_and_bad_pages_are_reported(
         assert graph.document(RIR.format(900004)) is None
     finally:
         graph.close()
+
+
+def test_irb_is_crawled_on_irb_cisr_gc_ca() -> None:
+    """Every real copy and citation of an RIR is on irb-cisr.gc.ca (with or without www.)."""
+    from scrapy.utils.url import url_is_from_any_domain  # what Scrapy's offsite filter uses
+
+    source = load_source("irb_rir")
+    assert source.allowed_domains == ["irb-cisr.gc.ca"]
+    assert source.url("document", doc=456245) == REAL + "doc=456245"
+    www = "https://www.irb-cisr.gc.ca/" + PAGES + "index.aspx?doc=456245"
+    for url in (source.url("listing", slug="Honduras"), REAL + "doc=456245", www):
+        assert url_is_from_any_domain(url, source.allowed_domains), url
+    assert not url_is_from_any_domain("https://irb.gc.ca/" + PAGES, source.allowed_domains)
