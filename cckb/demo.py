@@ -131,8 +131,9 @@ def changed_pages(pages: list[SamplePage]) -> list[SamplePage]:
 def build_sample(root: Path = SAMPLE, recrawl: bool = False) -> bool:
     """Crawl (and, for pages without a spider, import) the sample; print what happened.
     When the knowledge base already holds every page with the same bytes, nothing is crawled
-    unless `recrawl` (a re-crawl would only report noops)."""
-    from cckb.ingest_cmds import run_ingest
+    unless `recrawl` (a re-crawl would only report noops). Either way the agreements registry is
+    loaded into the graph afterwards (idempotent; a changed registry updates it)."""
+    from cckb.ingest_cmds import load_registry, run_ingest
     from cckb.main import save_crawl_report
     from crawlers.run import crawl
     from ingest.files import iter_items
@@ -145,6 +146,7 @@ def build_sample(root: Path = SAMPLE, recrawl: bool = False) -> bool:
             typer.echo(f"sample: all {len(pages)} page(s) of {root} are in the knowledge base "
                        "with the same sha256: crawl skipped (`cckb demo --recrawl` crawls "
                        f"again; checked in {time.monotonic() - started:.1f} s)")
+            load_registry()
             return True
         if len(changed) < len(pages):
             typer.echo(f"sample: {len(changed)} new or changed page(s): crawling the sample "
@@ -181,6 +183,7 @@ def build_sample(root: Path = SAMPLE, recrawl: bool = False) -> bool:
                                                   kb.ingestor.max_bytes), "importer")
         ok = report.ok
         imported = report.documents  # successes only; failures are listed above
+    load_registry()
     typer.echo(f"sample: {len(pages)} page(s) -> {items} crawled + {imported} imported = "
                f"{items + imported} document(s) in {time.monotonic() - started:.1f} s"
                + ("" if crawled and ok else " (with failures, see above)"))

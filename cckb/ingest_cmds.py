@@ -61,6 +61,22 @@ def import_paths(paths: list[Path], country: list[str], publisher: str | None,
     raise typer.Exit(0 if report.ok else 1)
 
 
+def load_registry(kb: KnowledgeBase | None = None) -> None:
+    """Load data/agreements.yaml into the graph (idempotent) and print the counts; run after
+    documents are in, so agreements link to the cited pages the knowledge base holds."""
+    from graph.agreements import load_agreements_graph
+
+    if kb is None:
+        with KnowledgeBase.open() as opened:
+            counts = load_agreements_graph(opened.store)
+    else:
+        counts = load_agreements_graph(kb.store)
+    c = counts.as_dict()
+    agreements = c.get("Agreement", {})
+    typer.echo("agreements: " + "  ".join(f"{op} {n}" for op, n in agreements.items())
+               + f"  (CITES links added {c.get('CITES', {}).get('insert', 0)})")
+
+
 def rebuild() -> None:
     from graph.queries import delete_all
     from ingest.rebuild import archived_items
@@ -68,6 +84,7 @@ def rebuild() -> None:
     with KnowledgeBase.open() as kb:
         kb.store.execute(delete_all())
     report = run_ingest(lambda kb: archived_items(kb.archive), "rebuild")
+    load_registry()
     raise typer.Exit(0 if report.ok else 1)
 
 

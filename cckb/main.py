@@ -104,7 +104,7 @@ def save_crawl_report(summary) -> None:  # noqa: ANN001 - crawlers.report.CrawlS
 
 @app.command()
 def rebuild() -> None:
-    """Rebuild the graph from the raw archive alone."""
+    """Rebuild the graph from the raw archive alone (and the agreements registry)."""
     from cckb.ingest_cmds import rebuild as run
 
     run()
@@ -172,17 +172,20 @@ def export(
 
 @app.command()
 def init() -> None:
-    """Create the knowledge base (graph server, constraints and indexes) if it does not exist."""
-    from graph import open_store
+    """Create the knowledge base (graph server, constraints and indexes) if it does not exist,
+    and load the agreements registry (data/agreements.yaml) into it."""
+    from cckb.ingest_cmds import load_registry
     from graph.init import init_kb
+    from ingest.kb import KnowledgeBase
 
     try:
-        with open_store() as store:
-            changed = init_kb(store)
+        with KnowledgeBase.open() as kb:
+            changed = init_kb(kb.store)
+            typer.echo("schema ready" + (" (embedding model changed: re-embedding needed)"
+                                         if changed else ""))
+            load_registry(kb)
     except CckbError as exc:
         fail(str(exc))
-    typer.echo("schema ready" + (" (embedding model changed: re-embedding needed)"
-                                 if changed else ""))
 
 
 @app.command()

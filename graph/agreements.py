@@ -5,7 +5,8 @@ Honduras and the agreement that would send a client there sit one hop apart:
 `(Agreement)-[:WITH]->(Country)` for the receiving country, `[:COVERS]`/`[:EXCLUDES]` for the
 nationalities an instrument lists explicitly (rules such as "Spanish-speaking Latin Americans" are
 kept as cited text in `facts_json`, not expanded into edges the instrument never drew), and
-`[:CITES]->(Document)` when a cited page is in the knowledge base. Loading is idempotent: each node
+`[:CITES]->(Document)` when a cited page is in the knowledge base (matched by document id, the
+same canonical URL the ingest path uses). Loading is idempotent: each node
 carries a fingerprint `fp`, so re-loading an unchanged registry writes nothing and reports noops.
 """
 
@@ -18,6 +19,7 @@ from pydantic import BaseModel
 
 from core.agreements import Agreement, Fact, Registry, load_agreements
 from core.countries import COUNTRIES
+from core.ids import document_id
 from graph import queries as Q
 from graph.loader import LoadCounts, fingerprint
 from graph.store import GraphStore
@@ -64,6 +66,7 @@ def agreement_row(agreement: Agreement) -> dict[str, Any]:
         "facts_json": json.dumps(_facts(agreement), sort_keys=True, ensure_ascii=False),
         "citations": _citations(agreement),
     }
+    props["cited_documents"] = sorted({document_id(url) for url in props["citations"]})
     props["fp"] = fingerprint({"props": props, "with": agreement.receiving_country,
                                "covers": covers, "excludes": excludes})
     return {"id": agreement.id, "props": props, "with": agreement.receiving_country,

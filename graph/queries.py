@@ -17,6 +17,7 @@ NODE_LABELS = ("Country", "Source", "Document", "Passage", "RiskFactor", "Protec
 PASSAGE_LINKS = ("ABOUT", "CONCERNS_NATIONALS_OF", "EVIDENCES", "MENTIONS", "SUPPORTS")
 VECTOR_INDEX = "passage_embedding"
 FULLTEXT_INDEX = "passage_text"
+FULLTEXT_SCAN = 20  # full-text matches read per result wanted, before the country filter
 
 _RESEARCH_SPECIALS = re.compile(r"[^\w\s]", re.UNICODE)
 
@@ -126,10 +127,11 @@ class Dialect:
         """Full-text matches kept only when ABOUT one of `countries`, best first."""
         query, params = self.fulltext_search(terms, limit)
         head = query.split(" RETURN ")[0]
-        return (head + " WITH node, score MATCH (node)-[:ABOUT]->(c:Country) "
+        return (head + " WITH node, score ORDER BY score DESC LIMIT $scan "
+                "MATCH (node)-[:ABOUT]->(c:Country) "
                 "WHERE c.iso2 IN $countries RETURN node.id AS id, c.iso2 AS country, score "
                 "ORDER BY score DESC LIMIT $limit",
-                {**params, "countries": countries})
+                {**params, "countries": countries, "scan": FULLTEXT_SCAN * limit})
 
 
 def _clean(terms: list[str]) -> list[str]:
@@ -435,10 +437,11 @@ def upsert_agreements(rows: list[dict]) -> Query:
 
 
 def link_agreement_documents(ids: list[str]) -> Query:
-    """Link agreements to stored Documents whose url is one of their citations; returns only the
-    links that were missing, so a re-load with nothing new reports zero."""
-    return ("MATCH (a:Agreement) WHERE a.id IN $ids UNWIND a.citations AS url "
-            "MATCH (d:Document {url: url}) WHERE NOT (a)-[:CITES]->(d) "
+    """Link agreements to stored Documents one of their citations names (`cited_documents`: the
+    document ids of the citation URLs, so a trailing slash or an upper-case host still matches);
+    returns only the links that were missing, so a re-load with nothing new reports zero."""
+    return ("MATCH (a:Agreement) WHERE a.id IN $ids UNWIND a.cited_documents AS did "
+            "MATCH (d:Document {id: did}) WHERE NOT (a)-[:CITES]->(d) "
             "MERGE (a)-[:CITES]->(d) RETURN count(d) AS linked", {"ids": ids})
 
 
