@@ -28,7 +28,12 @@ UNKNOWN = "unknown"
 _URL = re.compile(r"^https?://\S+$")
 
 Confidence = Literal["primary", "secondary", "weak", "unknown"]
-Status = Literal["in_force", "signed_not_implemented", "suspended", "terminated", "unknown"]
+Status = Literal["in_force", "signed_not_implemented", "announced", "suspended", "terminated",
+                 "unknown"]
+# aca: an agreement under INA 208(a)(2)(A); aca_unconfirmed: a reported arrangement to receive
+# third-country nationals whose legal basis (an INA 208(a)(2)(A) agreement or not) is unknown;
+# removal_deal: a deportation arrangement that is not an ACA and cannot ground the ACA bar.
+Kind = Literal["aca", "aca_unconfirmed", "removal_deal"]
 ExceptionKind = Literal["unaccompanied_children", "criminal_record", "criminal_conduct",
                         "receiving_state_discretion", "visa_holders", "prior_arrival",
                         "public_interest", "other"]
@@ -46,8 +51,8 @@ GROUPS: dict[str, frozenset[str]] = {
 }
 
 # Pick the agreement that can ground a pretermission motion today before historical ones.
-_STATUS_RANK = {"in_force": 0, "unknown": 1, "signed_not_implemented": 2, "suspended": 3,
-                "terminated": 4}
+_STATUS_RANK = {"in_force": 0, "unknown": 1, "signed_not_implemented": 2, "announced": 3,
+                "suspended": 4, "terminated": 5}
 
 
 def _iso2(code: str) -> str:
@@ -154,6 +159,8 @@ class Agreement(BaseModel):
 
     id: str = Field(pattern=r"^us-[a-z]{2}-\d{4}$")
     receiving_country: ISO2
+    kind: Kind
+    kind_basis: Fact | None = None
     status: Status
     status_basis: Fact
     title: Fact
@@ -175,6 +182,8 @@ class Agreement(BaseModel):
         if self.id.split("-")[1] != self.receiving_country.lower():
             raise ValueError(f"id {self.id!r} does not name receiving country "
                              f"{self.receiving_country}")
+        if self.kind != "aca" and self.kind_basis is None:
+            raise ValueError(f"kind {self.kind!r} needs a cited kind_basis")
         return self
 
 
@@ -317,17 +326,28 @@ def applicability(nationality: str, third_country: str,
     if not candidates:
         ans.say(f"The registry (as of {reg.as_of}) records no ACA with {country}; a "
                 "pretermission motion naming one needs its instrument produced.")
-        return {"agreement": None, "status": None, "covered": False, "excluded": False,
+        return {"agreement": None, "kind": None, "status": None, "covered": False,
+                "excluded": False,
                 "reasons": ans.reasons, "exceptions": [], "citations": [],
                 "other_agreements": []}
     agreement = _pick(candidates)
     aid = agreement.id
     others = [{"id": a.id, "status": a.status} for a in candidates if a is not agreement]
 
+    if agreement.kind == "removal_deal":
+        ans.say(f"{aid} is a removal arrangement, not an Asylum Cooperative Agreement: it cannot "
+                f"ground the ACA bar ({agreement.kind_basis.value})",
+                f"{aid}.kind_basis", agreement.kind_basis)
+    elif agreement.kind == "aca_unconfirmed":
+        ans.say(f"Whether {aid} is an agreement under INA 208(a)(2)(A) at all is not established "
+                f"({agreement.kind_basis.value})", f"{aid}.kind_basis", agreement.kind_basis)
     basis = agreement.status_basis
     if agreement.status in ("terminated", "suspended"):
         ans.say(f"{aid} is {agreement.status}: it cannot ground an ACA bar today "
                 f"({basis.value})", f"{aid}.status_basis", basis)
+    elif agreement.status == "announced":
+        ans.say(f"{aid} is announced, not an operating agreement: it cannot ground an ACA bar "
+                f"today ({basis.value})", f"{aid}.status_basis", basis)
     elif agreement.status == "signed_not_implemented":
         ans.say(f"{aid} is signed but not implemented ({basis.value})",
                 f"{aid}.status_basis", basis)
@@ -399,6 +419,7 @@ def applicability(nationality: str, third_country: str,
     exceptions = [_exception_row(e, e.kind, f"{aid}.exceptions[{i}]")
                   for i, e in enumerate(agreement.exceptions) if e.known]
     exceptions += _general_exceptions(reg)
-    return {"agreement": aid, "status": agreement.status, "covered": covered,
+    return {"agreement": aid, "kind": agreement.kind, "status": agreement.status,
+            "covered": covered,
             "excluded": excluded, "reasons": ans.reasons, "exceptions": exceptions,
             "citations": ans.citations, "other_agreements": others}

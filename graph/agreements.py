@@ -54,6 +54,7 @@ def agreement_row(agreement: Agreement) -> dict[str, Any]:
     covers = sorted(set(agreement.nationalities_covered.iso2 or []))
     excludes = sorted({c for e in agreement.nationalities_excluded for c in e.iso2})
     props: dict[str, Any] = {
+        "kind": agreement.kind,
         "status": agreement.status,
         "title": str(agreement.title.value),
         "receiving_country": agreement.receiving_country,

@@ -27,7 +27,9 @@ from graph.embedded import EmbeddedStore
 from graph.schema import ensure_schema
 
 EXPECTED_IDS = {"us-hn-2025", "us-gt-2025", "us-ec-2025", "us-py-2025", "us-ug-2025",
-                "us-bz-2025", "us-gt-2019", "us-sv-2019", "us-hn-2019"}
+                "us-bz-2025", "us-gt-2019", "us-sv-2019", "us-hn-2019",
+                "us-dm-2026", "us-ag-2026", "us-kn-2026", "us-lc-2026", "us-gd-2026"}
+CARIBBEAN_2026 = {"us-dm-2026", "us-ag-2026", "us-kn-2026", "us-lc-2026", "us-gd-2026"}
 
 
 @pytest.fixture
@@ -60,6 +62,14 @@ def test_real_registry_validates():
     statuses = {a.id: a.status for a in reg.agreements}
     assert statuses["us-gt-2019"] == statuses["us-sv-2019"] == statuses["us-hn-2019"] == \
         "terminated"
+    kinds = {a.id: a.kind for a in reg.agreements}
+    # the January 2026 arrangements: legal basis unknown, announced, never an operating ACA
+    assert {i for i, k in kinds.items() if k != "aca"} == CARIBBEAN_2026
+    assert {statuses[i] for i in CARIBBEAN_2026} == {"announced"}
+    for a in reg.agreements:
+        if a.id in CARIBBEAN_2026:
+            assert a.kind_basis.citation and "208(a)(2)(A)" in str(a.kind_basis.value)
+            assert not a.federal_register.citation.known
 
 
 def test_every_known_fact_is_cited():
@@ -116,12 +126,21 @@ def test_unknown_iso_code_is_rejected(raw):
      "http"),
     ("in_force", {"value": "unknown", "confidence": "primary"}, "unknown"),
     ("status", "active", "status"),
+    ("kind", "treaty", "kind"),
+    ("kind", "removal_deal", "kind_basis"),
     ("surprise", "extra", "surprise"),
 ])
 def test_bad_fields_are_rejected(raw, field, value, pattern):
     bad = copy.deepcopy(raw)
     _entry(bad, "us-hn-2025")[field] = value
     with pytest.raises(ValidationError, match=pattern):
+        validate_registry(bad)
+
+
+def test_kind_is_required(raw):
+    bad = copy.deepcopy(raw)
+    del _entry(bad, "us-hn-2025")["kind"]
+    with pytest.raises(ValidationError, match=r"us-hn-2025.*kind"):
         validate_registry(bad)
 
 
@@ -203,6 +222,51 @@ def test_reported_exclusion_belize_guatemalans():
     assert answer["excluded"] is True and answer["status"] == "signed_not_implemented"
 
 
+def test_st_kitts_excludes_haitians_and_is_not_an_operating_aca():
+    answer = applicability("HT", "KN")
+    assert answer["agreement"] == "us-kn-2026" and answer["status"] == "announced"
+    assert answer["kind"] == "aca_unconfirmed"
+    assert answer["excluded"] is True and answer["covered"] is False
+    text = " ".join(answer["reasons"])
+    assert "not an operating agreement" in text and "208(a)(2)(A)" in text
+    assert {c["fact"] for c in answer["citations"]} >= {
+        "us-kn-2026.kind_basis", "us-kn-2026.status_basis", "us-kn-2026.nationalities_excluded[0]"}
+    assert all(c["url"].startswith("https://") for c in answer["citations"])
+    # only CARICOM nationals are within the reported rule; a Venezuelan is not
+    assert applicability("VE", "KN")["covered"] is False
+    jm = applicability("JM", "KN")
+    assert jm["covered"] is True and jm["status"] == "announced"
+
+
+def test_dominica_answer_is_cited_but_coverage_unknown():
+    answer = applicability("HT", "DM")
+    assert answer["agreement"] == "us-dm-2026" and answer["status"] == "announced"
+    assert answer["covered"] == UNKNOWN and answer["excluded"] is False
+    assert answer["citations"] and "not an operating agreement" in " ".join(answer["reasons"])
+
+
+def test_belize_reaches_only_central_american_and_caribbean_nationals():
+    assert applicability("VE", "BZ")["covered"] is False
+    hn = applicability("HN", "BZ")
+    assert hn["covered"] is True and hn["status"] == "signed_not_implemented"
+
+
+def test_a_removal_deal_is_never_presented_as_an_aca(raw, tmp_path: Path):
+    data = copy.deepcopy(raw)
+    deal = copy.deepcopy(_entry(data, "us-gd-2026"))
+    deal.update(id="us-rw-2025", receiving_country="RW", kind="removal_deal")
+    deal["kind_basis"] = {"value": "Deportation arrangement, not an ACA.",
+                          "citation": "https://example.org/rw", "confidence": "secondary"}
+    deal["status"] = "in_force"
+    data["agreements"].append(deal)
+    path = tmp_path / "registry.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    answer = applicability("VE", "RW", path=path)
+    assert answer["kind"] == "removal_deal"
+    assert "not an Asylum Cooperative Agreement" in answer["reasons"][0]
+    assert answer["citations"][0]["fact"] == "us-rw-2025.kind_basis"
+
+
 def test_bad_country_code_is_a_validation_error():
     with pytest.raises(ValidationError, match="XX"):
         applicability("XX", "HN")
@@ -234,7 +298,10 @@ def test_graph_load_is_idempotent(tmp_path: Path):
         assert len(withs) == len(EXPECTED_IDS)
         assert ("us-hn-2025", "HN") in _rels(store, "EXCLUDES")
         assert ("us-bz-2025", "GT") in _rels(store, "EXCLUDES")
-        assert _rels(store, "COVERS") == set()  # no instrument publishes a nationality list
+        # only St Kitts' reported CARICOM rule is read into a list (cckb's reading, noted)
+        assert {a for a, _ in _rels(store, "COVERS")} == {"us-kn-2026"}
+        assert ("us-kn-2026", "HT") in _rels(store, "EXCLUDES")
+        assert ("us-kn-2026", "JM") in _rels(store, "COVERS")
         assert ("us-gt-2019", document_id(state)) in _rels(store, "CITES")
 
         rows = store.execute(Q.agreements_for_country("HN"))
@@ -256,6 +323,6 @@ def test_graph_load_is_idempotent(tmp_path: Path):
         changed = load_agreements_graph(store, validate_registry(data)).as_dict()
         assert changed["Agreement"] == {"insert": 0, "update": 1,
                                         "noop": len(EXPECTED_IDS) - 2, "delete": 1}
-        assert _rels(store, "COVERS") == {("us-gt-2025", "SV"), ("us-gt-2025", "HN")}
+        assert {c for a, c in _rels(store, "COVERS") if a == "us-gt-2025"} == {"SV", "HN"}
     finally:
         store.close()
