@@ -72,6 +72,17 @@ def test_real_registry_validates():
             assert not a.federal_register.citation.known
 
 
+def test_case_law_of_the_aca_bar_is_in_the_registry():
+    reg = load_agreements()
+    for law_id in ("matter-of-c-i-g-m", "matter-of-t-a-g", "matter-of-a-c-m", "eoir-pm-25-28",
+                   "ut-v-bondi"):
+        entry = reg.law(law_id)
+        assert entry is not None and entry.citation.startswith("https://"), law_id
+    # a decision known only from secondary reporting does not claim a citation it lacks
+    acm = reg.law("matter-of-a-c-m")
+    assert "citation unknown" in acm.label and acm.confidence == "weak"
+
+
 def test_every_known_fact_is_cited():
     reg = load_agreements()
     facts = list(_walk_facts(reg.agreements)) + list(reg.governing_law)
