@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime
+from datetime import date
 
 from scrapy.http import Response, TextResponse
 from scrapy.selector import Selector, SelectorList
 
+from core.dates import UnreadableDate, read_date
 from core.errors import ValidationError
 
 _SPACE = re.compile(r"\s+")
@@ -52,16 +53,14 @@ def meta(response: TextResponse, key: str) -> str | None:
 
 
 def parse_date(value: str | None) -> date | None:
-    """ISO date or timestamp (as sites and APIs give them) -> date; None when absent."""
-    if not value:
+    """ISO, English or Spanish date (core.dates.read_date) -> date; None when absent or only
+    a month and year (no guessed day); PageError when it is not a date."""
+    if not value or not clean(value):
         return None
     try:
-        return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date()
-    except ValueError:
-        try:
-            return datetime.strptime(clean(value), "%B %d, %Y").date()
-        except ValueError:
-            raise PageError(f"unreadable date {value!r}") from None
+        return read_date(value)
+    except UnreadableDate as exc:
+        raise PageError(str(exc)) from None
 
 
 def json_body(response: Response) -> dict:

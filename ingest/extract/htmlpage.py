@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime
 from typing import Any
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
+from core.dates import UnreadableDate, read_date
 from core.errors import ExtractionError
 from ingest.extract.model import Block, Extracted, assemble, clean, flush, iso_lang
 
@@ -112,7 +112,8 @@ def _html_metadata(soup: BeautifulSoup) -> dict[str, str | None]:
         if key and tag.get("content") and key not in metas:
             metas[key] = str(tag["content"])
     dates = [metas.get(k) for k in _DATE_KEYS] + _jsonld_dates(soup)
-    dates += [t.get("datetime") for t in soup.find_all("time", itemprop="datePublished")]
+    dates += [t.get("datetime") or t.get_text()
+              for t in soup.find_all("time", itemprop="datePublished")]
     titles = [metas.get(k) for k in ("citation_title", "dc.title", "og:title")]
     titles += [soup.title.get_text() if soup.title else None]
     html = soup.find("html")
@@ -147,17 +148,9 @@ def _jsonld_dates(soup: BeautifulSoup) -> list[str]:
 
 
 def _iso_date(value: str) -> str | None:
-    """Full calendar dates only: a guessed day is worse than no date in an exhibit."""
-    value = value.strip()
-    m = re.match(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", value)
+    """Full calendar dates only (ISO, English, Spanish): a guessed day is worse than no date."""
     try:
-        if m:
-            return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
-    except ValueError:
+        found = read_date(value)
+    except UnreadableDate:
         return None
-    for fmt in ("%B %d, %Y", "%d %B %Y", "%b %d, %Y", "%d %b %Y"):
-        try:
-            return datetime.strptime(value, fmt).date().isoformat()
-        except ValueError:
-            continue
-    return None
+    return found.isoformat() if found else None
