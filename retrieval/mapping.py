@@ -89,13 +89,23 @@ def persecutor_actors(enricher: Enricher, nationality: str, text: str) -> list[s
     """Home-country actors named in the text, plus the home state when it hunts exiles.
 
     A foreign-state actor lists its own country first in `operates_in`; its presence abroad is
-    what makes transnational repression (the `reach` element) possible.
+    what makes transnational repression (the `reach` element) possible. An actor that does not
+    operate in the home country is never the home persecutor: a narrative about the police of
+    the third country ("the police in Honduras ignored me", for a Salvadoran) names an actor of
+    the third country, not the one the client fled.
     """
     actors = enricher.rules(text, [nationality]).actors if text else []
     for actor in enricher.taxonomy.actors:
         if actor.kind == "foreign_state" and actor.operates_in[0] == nationality:
             actors.append(actor.id)
-    return list(dict.fromkeys(actors))
+    home = [a for a in actors if is_home_actor(enricher.taxonomy, a, nationality)]
+    return list(dict.fromkeys(home))
+
+
+def is_home_actor(taxonomy: Taxonomy, actor_id: str, nationality: str | None) -> bool:
+    """True when the actor operates in the client's home country (MS-13 for a Salvadoran, the
+    Uganda Police Force only for a Ugandan)."""
+    return bool(nationality) and nationality in taxonomy.actor(actor_id).operates_in
 
 
 def map_research(taxonomy: Taxonomy, enricher: Enricher, risks: list[str], text: str,

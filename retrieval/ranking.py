@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from core.taxonomy import Taxonomy
-from retrieval.mapping import Mapping
+from retrieval.mapping import Mapping, is_home_actor
 
 RANKER_FILE = Path(__file__).resolve().parent.parent / "data" / "ranker.json"
 RANK_SCALE = 10  # a channel rank r counts 1 / (1 + (r - 1) / RANK_SCALE)
@@ -156,8 +156,9 @@ def _reasons(row: dict, matched: dict[str, float], mapping: Mapping, taxonomy: T
                                                 for r in matched))
     if nationality:
         out.append(f"concerns nationals of {mapping.nationality}")
-    if reach:
-        names = [taxonomy.actor(a).name for a in row["actors"] if a in mapping.actors]
+    names = [taxonomy.actor(a).name for a in row["actors"] if a in mapping.actors
+             and is_home_actor(taxonomy, a, mapping.nationality)]
+    if reach and names:
         out.append("home-country persecutor present: " + ", ".join(names))
     els = [e for e in mapping.elements if row["elements"].get(e, 0.0) >= 0.5]
     if els:
