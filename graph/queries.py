@@ -329,7 +329,6 @@ def passage_evidence(ids: list[str]) -> Query:
             "p.language AS language, d.url AS url, d.title AS title, "
             "d.publisher AS publisher, d.published AS published, "
             "d.retrieved_at AS retrieved_at, d.sha256 AS sha256, "
-            "[(d)-[:ABOUT]->(dc:Country) | dc.iso2] AS doc_countries, "
             "collect(CASE WHEN r IS NULL THEN NULL "
             "ELSE [type(r), coalesce(n.id, n.iso2), r.score] END) AS links",
             {"ids": ids, "links": list(PASSAGE_LINKS)})

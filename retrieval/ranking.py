@@ -4,11 +4,12 @@ A candidate is described by a few generic features, each in [0, 1]: how high the
 searches of the client's own account rank it (dense and full text), how high the focused
 queries rank it, how close it is to the account, whether it evidences the client's risk
 factors, concerns their nationality or names the home persecutor, whether it is specific to
-the client's group or a general roundup, whether the document is about the country (not a
-passing mention), its age and whether it is dated, and the publisher's standing. A logistic
-model over them (`data/ranker.json`, fitted by `bench/train_ranker.py` on the dev set's tune
-splits and measured on the held-out ones) gives the score. Old evidence is marked stale and
-undated evidence is marked as such, never hidden.
+the client's group or a general roundup, its age and whether it is dated, and the publisher's
+standing. (Whether the document itself is about the country was tried as a feature: its fitted
+weight was not positive, and reading it cost a quarter of the search at 100,000 passages.)
+A logistic model over them (`data/ranker.json`, fitted by `bench/relevance.py --fit` on the
+dev set's tune splits and measured on the held-out ones) gives the score. Old evidence is
+marked stale and undated evidence is marked as such, never hidden.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ STALE_YEARS = 3
 RULE_LEVEL = 0.9  # enrichment's score when a taxonomy term is in the text itself
 DUPLICATE_OVERLAP = 0.6  # share of the shorter text's 5-word shingles
 FEATURES = ("dense", "bm25", "focus", "terms", "semantic", "cosine", "client", "nationality",
-            "reach", "element", "specific", "about", "recent", "undated", "official")
+            "reach", "element", "specific", "recent", "undated", "official")
 OFFICIAL = ("department of state", "unhcr", "united nations", "inter-american commission",
             "amnesty", "human rights watch", "ohchr", "iachr", "cidh", "acnur")
 
@@ -91,7 +92,7 @@ def score(row: dict, ranks: dict[str, int], mapping: Mapping, taxonomy: Taxonomy
     """One candidate's score in [0, 1] and the reasons a lawyer will read in `why`.
 
     `semantic` is the passage's closeness to the client's own account, in [0, 1] among the
-    country's candidates; `country` the third country searched (for aboutness)."""
+    country's candidates; `country` the third country searched."""
     parts, matched, nationality, reach = features(row, ranks, mapping, semantic, today, country)
     _, stale, age_note = _age(row.get("published"), today)
     specific = parts["specific"] > 0 or bool(nationality)
@@ -120,9 +121,6 @@ def features(row: dict, ranks: dict[str, int], mapping: Mapping, semantic: float
     specific = (1.0 if focused else 0.5) if strong else 0.0
     reach = 1.0 if set(row["actors"]) & set(mapping.actors) else 0.0
     recent, _, _ = _age(row.get("published"), today or date.today())
-    doc_countries = row.get("doc_countries")
-    about = 1.0 if country is None or doc_countries is None or country in doc_countries \
-        else 0.0
     focus = max((_rank_feature(r) for ch, r in ranks.items() if ch.startswith("vector")),
                 default=0.0)
     parts = {"dense": _rank_feature(ranks.get("dense")), "bm25": _rank_feature(ranks.get("bm25")),
@@ -130,7 +128,7 @@ def features(row: dict, ranks: dict[str, int], mapping: Mapping, semantic: float
              "semantic": max(0.0, min(1.0, semantic)),
              "cosine": max(0.0, min(1.0, float(row.get("cosine") or 0.0))), "client": client,
              "nationality": nationality, "reach": reach, "element": element,
-             "specific": specific, "about": about, "recent": recent,
+             "specific": specific, "recent": recent,
              "undated": 0.0 if _dated(row.get("published")) else 1.0,
              "official": 1.0 if any(o in str(row.get("publisher", "")).lower()
                                     for o in OFFICIAL) else 0.0}
