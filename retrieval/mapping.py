@@ -4,7 +4,8 @@ The enrichment rules that tag passages at ingest are reused on the profile's fie
 profile and a passage meet on the same vocabulary (a "gay man" profile and a Spanish passage
 on "personas LGBTI" both land on `lgbti`). Explicit fields weigh more than the narrative, and
 being a foreigner in the third country always makes xenophobia and the asylum procedure
-relevant. Only taxonomy ids leave this module, never the client's words.
+relevant. What leaves this module is taxonomy ids, and for the search only, in memory, the
+client's own words (`free_text`, `own_words_terms`): never logged, stored or cached.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Evidence per third country for one client profile (or one researcher question).
 
 The profile is mapped onto the taxonomy in memory, query vectors are computed in memory, and
-only taxonomy terms and vectors reach the graph as parameters of read-only queries: nothing
-about the client is written, logged or cached on disk.
+only taxonomy terms, the account's content words and vectors reach the graph, as parameters of
+read-only queries: nothing about the client is written, logged or cached on disk.
 """
 
 from __future__ import annotations
