@@ -14,6 +14,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from core.agreements import load_agreements
 from core.settings import load_settings
 from ingest.kb import KnowledgeBase
 from retrieval.profile import parse_profile
@@ -107,6 +108,12 @@ def test_demo_crawls_the_sample_serves_the_ui_and_reuses_it(tmp_path):
     assert crawled > imported, first[-6000:]
     assert stats["nodes"]["Document"] == pages
     assert stats["nodes"]["Passage"] >= pages and stats["nodes"]["RiskFactor"] > 0
+    # the agreements registry is in the graph, linked to its receiving countries
+    n_agreements = len(load_agreements().agreements)
+    assert stats["nodes"]["Agreement"] == n_agreements >= 10
+    assert stats["relationships"]["WITH"] == n_agreements
+    assert stats["relationships"].get("EXCLUDES", 0) > 0
+    assert f"agreements: insert {n_agreements}  update 0  noop 0" in first, first[-6000:]
     sources = SOURCE_LINE.findall(first)
     assert sources and "usdos_crhrp" in {s[0] for s in sources}, first[-6000:]
     assert all(s[4] == "0" for s in sources), first[-6000:]  # 0 crawl errors, every source
@@ -127,6 +134,7 @@ def test_demo_crawls_the_sample_serves_the_ui_and_reuses_it(tmp_path):
     assert (f"sample: all {pages} page(s) of {MIRROR} are in the knowledge base with the same "
             "sha256: crawl skipped") in second, second[-6000:]
     assert "crawling the sample mirror" not in second
+    assert f"agreements: insert 0  update 0  noop {n_agreements}  delete 0" in second
     assert again["nodes"] == stats["nodes"]
     assert f"cckb UI at http://127.0.0.1:{port}" in second
 
