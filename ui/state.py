@@ -23,6 +23,7 @@ SELECTED = "selected"        # list[str]: passage ids in bundle order
 ITEMS = "selected_items"     # dict[str, dict]: passage id -> evidence item (for display)
 CAPTION = "caption"          # dict[str, str]: caption fields, session only
 EXPORT = "export"            # dict[str, bytes]: the last export's files
+FORM_GENERATION = "form_generation"  # int: bumped by Forget, so the upload widget is new
 
 
 @st.cache_resource(show_spinner="Opening the knowledge base…")
@@ -47,7 +48,8 @@ def init_session() -> None:
             st.session_state[key] = value
     # Streamlit drops a widget's state when a page without it runs; re-assigning the form's
     # values makes them session values, so the profile form survives a visit to other pages.
-    for key in [k for k in st.session_state if str(k).startswith("pf_") and k != "pf_upload"]:
+    for key in [k for k in st.session_state if str(k).startswith("pf_")
+                and not str(k).startswith("pf_upload")]:
         st.session_state[key] = st.session_state[key]
 
 
@@ -82,6 +84,7 @@ def move(pid: str, step: int) -> None:
 
 def clear_client() -> None:
     """Forget everything about the client in this session."""
+    st.session_state[FORM_GENERATION] = st.session_state.get(FORM_GENERATION, 0) + 1
     for key in (PROFILE, RESULTS, ELAPSED, SELECTED, ITEMS, CAPTION, EXPORT):
         st.session_state.pop(key, None)
     for key in [k for k in st.session_state if str(k).startswith(("pf_", "sel_", "cap_"))]:

@@ -31,7 +31,10 @@ def country_name(code: str) -> str:
 
 def load_upload() -> None:
     """Fill the form once from an uploaded profile JSON (kept in memory only)."""
-    upload = st.file_uploader("Load a profile JSON", type=["json"], key="pf_upload")
+    # A new key per forgotten client: the browser keeps an uploaded file in the widget until
+    # the widget itself is replaced, and the old file would fill the form again.
+    upload = st.file_uploader("Load a profile JSON", type=["json"],
+                              key=f"pf_upload_{st.session_state.get(state.FORM_GENERATION, 0)}")
     if upload is None or st.session_state.get("pf_loaded") == upload.file_id:
         return
     st.session_state["pf_loaded"] = upload.file_id
@@ -54,6 +57,19 @@ def fill_form(data: dict) -> None:
     for name in LIST_FIELDS:
         st.session_state[f"pf_{name}"] = "\n".join(data.get(name, []))
     st.session_state["pf_unaccompanied_child"] = UAC_LABEL[data.get("unaccompanied_child")]
+
+
+def forget() -> None:
+    """Button callback (runs before the page): forget the client, then set every form field to
+    its empty value. Assigning the values (not only deleting the keys) is what makes the browser
+    show the emptied form; a deleted key leaves the old text in the widget, and the next submit
+    would send it back."""
+    state.clear_client()
+    st.session_state["pf_nationality"] = None
+    st.session_state["pf_third_countries"] = []
+    for name in (*TEXT_FIELDS, *LIST_FIELDS):
+        st.session_state[f"pf_{name}"] = ""
+    st.session_state["pf_unaccompanied_child"] = UAC_LABEL[None]
 
 
 def form_data() -> dict:
@@ -122,9 +138,7 @@ def main() -> None:
     if profile is not None:
         st.download_button("Download profile JSON", profile.model_dump_json(indent=1),
                            file_name="client-profile.json", mime="application/json")
-    if st.button("Forget this client"):
-        state.clear_client()
-        st.rerun()
+    st.button("Forget this client", on_click=forget)
 
 
 main()
