@@ -4,6 +4,7 @@ stops the batch: it becomes an error item naming the file, the line and the reas
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -84,7 +85,14 @@ def _jsonl_item(raw: bytes) -> DocumentItem | CckbError:
         return ValidationError(f"missing field(s): {', '.join(sorted(missing))}")
     if not obj.get("countries"):
         return ValidationError("countries must list at least one ISO alpha-2 code")
+    partial = str(obj.get("published") or "")
+    if _PARTIAL_DATE.fullmatch(partial):  # a year (or month) is not a day: kept as a note
+        obj = {**obj, "published": None}
+        obj.setdefault("edition_note", f"published {partial} (no day given)")
     return _validated(obj)
+
+
+_PARTIAL_DATE = re.compile(r"(19|20)\d{2}(-(0[1-9]|1[0-2]))?")
 
 
 def _validated(obj: dict) -> DocumentItem | CckbError:

@@ -191,3 +191,18 @@ def test_corrupt_archive_copy_is_detected(kb, tmp_path):
     assert [p.reason for p in problems] == ["corrupt or truncated (hash mismatch)"]
     with pytest.raises(ValueError, match="corrupt"):
         kb.archive.get_blob(record["sha256"])
+
+
+def test_a_jsonl_year_alone_is_undated_with_a_note_not_a_failure():
+    from ingest.files import _jsonl_item
+
+    base = {"url": "https://example.org/y", "title": "T", "publisher": "P", "countries": ["HN"],
+            "text": "Gangs extorted bus drivers."}
+    for partial in ("2019", "2019-04"):
+        item = _jsonl_item(json.dumps({**base, "published": partial}).encode())
+        assert item.published is None, partial
+        assert item.edition_note == f"published {partial} (no day given)"
+    day = _jsonl_item(json.dumps({**base, "published": "2019-04-02"}).encode())
+    assert str(day.published) == "2019-04-02" and day.edition_note is None
+    bad = _jsonl_item(json.dumps({**base, "published": "in 2019"}).encode())
+    assert "published" in str(bad)
