@@ -54,7 +54,7 @@ def test_a_passage_without_any_tag_is_found(kb):
     untagged = rows[RELEVANT[0]]
     assert not [link for link in untagged["links"] if link[0] in ("EVIDENCES", "SUPPORTS")], \
         "the test needs a passage that enrichment could not tag"
-    tagged = [url for url, r in rows.items() if any(l[0] == "EVIDENCES" for l in r["links"])]
+    tagged = [url for url, r in rows.items() if any(link[0] == "EVIDENCES" for link in r["links"])]
     assert tagged, "the distractors must include tagged passages, or the test proves nothing"
     found = searcher.for_profile(profile, top=10)["countries"][0]
     top = [item["document_url"] for item in found["evidence"]]
