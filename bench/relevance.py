@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.countries import COUNTRIES  # noqa: E402
+from core.ids import canonical_url  # noqa: E402
 from core.settings import load_settings  # noqa: E402
 from core.taxonomy import fold  # noqa: E402
 from graph import queries as Q  # noqa: E402
@@ -120,7 +121,8 @@ def load_judgments(*paths: Path) -> dict[tuple[str, str], dict[str, int]]:
     for path in paths:
         for line in path.open():
             j = json.loads(line)
-            judged[(j["profile"], j["country"])][j.get("key") or j["url"]] = j["grade"]
+            key = j.get("key") or canonical_url(j["url"])  # ingest stores canonical URLs
+            judged[(j["profile"], j["country"])][key] = j["grade"]
     return judged
 
 
