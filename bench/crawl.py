@@ -34,15 +34,15 @@ def generate(root: Path, pages: int) -> list[str]:
     results, paths = [], ["/api/v1/documents.json"]
     for i in range(pages):
         number = f"2025-{i:05d}"
-        body_path = f"/documents/full_text/html/2025/07/08/{number}.html"
+        body_path = f"/content/pkg/FR-2025-07-08/html/{number}.htm"  # the GovInfo text
         results.append({"document_number": number, "publication_date": "2025-07-08",
                         "title": f"Synthetic notice {i} on the agreement with Honduras",
                         "html_url": f"{BASE}/documents/2025/07/08/{number}/synthetic-{i}",
                         "body_html_url": BASE + body_path, "citation": f"90 FR {i}"})
         target = root / body_path.lstrip("/")
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(f"<div id='fulltext_content_area'><h2>SUMMARY:</h2>\n"
-                          f"{PARAGRAPH * 30}</div>\n")
+        target.write_text(f"<html><body><pre>[FR Doc No: {number}]\nSUMMARY:\n"
+                          f"{PARAGRAPH * 30}</pre></body></html>\n")
         paths.append(body_path)
     search = root / "api/v1/documents.json"
     search.parent.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -35,6 +36,9 @@ class SourceConfig(_Strict):
     language: str | None = None
     countries: dict[str, str] = Field(min_length=1, description="ISO2 -> the site's slug")
     paths: dict[str, str] = Field(min_length=1, description="named URL templates under base_url")
+    hosts: dict[str, str] = Field(
+        default_factory=dict, description="other hosts the source reads, by name -> base URL "
+        "(e.g. govinfo: https://www.govinfo.gov/); `host_url` builds URLs on them")
     params: dict[str, str | list[str]] = Field(default_factory=dict)
     editions: list[Edition] = Field(default_factory=list)
     min_items: int = Field(ge=1, description="a full crawl yielding fewer is reported as a failure")
@@ -62,9 +66,24 @@ class SourceConfig(_Strict):
             raise ValueError(f"min_delay: hosts map to seconds in (0, 300]; bad: {bad}")
         return value
 
+    @field_validator("hosts")
+    @classmethod
+    def _hosts(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = {k: v for k, v in value.items() if not re.fullmatch(r"https?://[^/]+/", v)}
+        if bad:
+            raise ValueError(f"hosts: each value must be a base URL like https://host/; bad: {bad}")
+        return value
+
     @property
     def allowed_domains(self) -> list[str]:
-        return [urlsplit(self.base_url).hostname or ""]
+        hosts = [urlsplit(u).hostname or "" for u in (self.base_url, *self.hosts.values())]
+        return list(dict.fromkeys(hosts))
+
+    def host_url(self, host: str, name: str, **values: object) -> str:
+        """Absolute URL of the named path template on one of `hosts`."""
+        if host not in self.hosts:
+            raise ConfigError(f"source {self.id}: no host named {host!r}")
+        return self.hosts[host] + self.url(name, **values)[len(self.base_url):]
 
     def url(self, name: str, **values: object) -> str:
         """Absolute URL of the named path template, e.g. `url("country", slug="honduras")`."""
@@ -79,7 +98,9 @@ class SourceConfig(_Strict):
         if not override:
             return self
         base = override if override.endswith("/") else override + "/"
-        return self.model_copy(update={"base_url": base})
+        # a mirror serves every host of the source under its one base URL
+        return self.model_copy(update={"base_url": base,
+                                       "hosts": dict.fromkeys(self.hosts, base)})
 
 
 def public_url(url: str, real: SourceConfig, served: SourceConfig) -> str:

@@ -39,6 +39,29 @@ def countries_named(record: dict, covered: list[str]) -> list[str]:
     return [c for c in covered if re.search(rf"\b{re.escape(country_name(c))}\b", text)]
 
 
+def text_path_values(record: dict) -> dict[str, str]:
+    """The GovInfo text URL's values (publication date, document number), checked."""
+    number, day = str(record["document_number"]), str(record["publication_date"])
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", number):
+        raise PageError(f"document number {number!r} cannot name a GovInfo file")
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+        raise PageError(f"publication date {day!r} is not YYYY-MM-DD")
+    parse_date(day)  # a real calendar day, or PageError
+    return {"date": day, "document_number": number}
+
+
+def names_it(response: Response, record: dict) -> None:
+    """The text must name this notice: its document number ("FR Doc No: 2019-25137") or its
+    citation ("84 FR 63994"). A gate, search or error page served in its place names neither."""
+    text = re.sub(r"\s+", " ", response.body.decode("utf-8", "replace"))
+    wanted = [str(record["document_number"]), *([record["citation"]]
+                                               if record.get("citation") else [])]
+    if not any(w in text for w in wanted):
+        raise PageError(f"{response.url}: the text names neither document number "
+                        f"{wanted[0]} nor citation {record.get('citation') or '(none)'}: not "
+                        "this notice (a gate or error page in its place?)")
+
+
 def document(response: Response, record: dict, covered: list[str], selected: list[str]) -> dict:
     """A notice or rule; one that names no country (e.g. the 2019 rule) concerns them all.
 
@@ -47,6 +70,7 @@ def document(response: Response, record: dict, covered: list[str], selected: lis
     """
     if not response.body.strip():
         raise PageError(f"{response.url}: empty full text")
+    names_it(response, record)
     return {
         "url": record["html_url"],
         "title": record["title"],

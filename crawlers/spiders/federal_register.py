@@ -1,4 +1,5 @@
-"""Search the Federal Register API, then fetch each hit's full text; follows result pages.
+"""Search the Federal Register API, then fetch each hit's full text from GovInfo (the same
+official text; federalregister.gov gates its document pages for programs); follows result pages.
 
 The API answers at most 10,000 results per search (its `count` is capped there too), so an answer
 whose count reaches the cap is not trusted: its date range (`conditions[publication_date][gte]`
@@ -14,7 +15,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from scrapy.http import Response
+from twisted.python.failure import Failure
 
+from core.errors import CckbError
 from crawlers.pages import federal_register as page
 from crawlers.pages.base import PageError
 from crawlers.spiders.base import SourceSpider
@@ -52,8 +55,15 @@ class FederalRegisterSpider(SourceSpider):
             named = page.countries_named(record, covered)
             if named and not set(named) & set(self.countries):
                 continue  # about countries outside this crawl's --country selection
-            yield self.get(self.fetch_url(record["body_html_url"]), self.parse_document,
-                           record=record)
+            try:
+                values = page.text_path_values(record)
+            except PageError as exc:
+                self.fail(record["html_url"], f"extraction: {exc}")
+                continue
+            # the text from GovInfo: federalregister.gov gates its document pages for programs
+            yield self.get(self.source.host_url("govinfo", "text", **values),
+                           self.parse_document, record=record,
+                           text_url=self.real.host_url("govinfo", "text", **values))
         if next_url:
             yield self.get(self.fetch_url(next_url), self.parse_search, span=span)
 
@@ -70,7 +80,17 @@ class FederalRegisterSpider(SourceSpider):
         yield self.search((low, middle))
         yield self.search((middle + timedelta(days=1), high))
 
-    def parse_document(self, response: Response, record: dict) -> Any:
-        yield from self.extract(page.document, response, record=record,
-                                covered=list(self.source.countries),
+    def parse_document(self, response: Response, record: dict, text_url: str) -> Any:
+        try:
+            yield page.document(response, record=record, covered=list(self.source.countries),
                                 selected=list(self.countries))
+        except CckbError as exc:
+            self.logger.error("extraction failed: %s", exc)
+            self.report.fail(text_url, f"extraction: {exc}".replace(response.url, text_url))
+
+    def failed(self, failure: Failure) -> None:
+        """A GovInfo text request fails under its real GovInfo URL, not the mirror's."""
+        text_url = failure.request.cb_kwargs.get("text_url")
+        if text_url and self.source.base_url != self.real.base_url:
+            failure.request = failure.request.replace(url=text_url)
+        super().failed(failure)

@@ -74,7 +74,7 @@ def test_over_the_cap_splits_the_dates_until_every_range_fits(tmp_path: Path) ->
     assert answered[0][0] == FIRST_DAY and answered[-1][1] >= date(2026, 1, 1)
     for before, after in zip(answered, answered[1:], strict=False):
         assert after[0] == before[1] + timedelta(days=1)
-    assert hits.get("/documents/full_text/html/2019/11/19/2019-25137.html") == 1
+    assert hits.get("/content/pkg/FR-2019-11-19/html/2019-25137.htm") == 1  # GovInfo text
     graph = Graph(tmp_path)
     try:
         doc = graph.document(RECORDS[0]["html_url"])

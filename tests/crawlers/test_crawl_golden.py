@@ -27,6 +27,7 @@ from crawlers.pages import (
     usdos_crhrp,
     usdos_irf,
 )
+from crawlers.pages.base import PageError
 from crawlers.source_config import load_source
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "crawlers"
@@ -88,7 +89,9 @@ def test_federal_register_listing() -> None:
 
 @pytest.mark.parametrize("record", FR_IFR["results"], ids=lambda r: r["document_number"])
 def test_federal_register_document(record: dict) -> None:
-    rel = record["body_html_url"].split("federalregister.gov/", 1)[1]
+    # the text comes from GovInfo (federalregister.gov gates its document pages for programs)
+    rel = load_source("federal_register").url("text", **federal_register.text_path_values(record))
+    rel = rel.split("federalregister.gov/", 1)[1]
     covered = list(load_source("federal_register").countries)
     item = federal_register.document(response("federal_register", rel), record=record,
                                      covered=covered, selected=["GT", "HN"])
@@ -172,3 +175,30 @@ def test_unhcr_help(iso2: str) -> None:
     rel = f"{slug}/{page}/index.html"
     item = unhcr_help.parse(response("unhcr_help", rel), iso2=iso2, country=slug.title())
     check("unhcr_help", rel, item)
+
+
+@pytest.mark.parametrize("body", [
+    b"<html><head><title>Federal Register :: Request Access</title></head><body><h1>Request "
+    b"Access</h1><p>Due to aggressive automated scraping, programmatic access is limited.</p>"
+    b"</body></html>",
+    b"<html><body><h1>Page Not Found</h1><p>The requested package could not be found.</p>"
+    b"</body></html>",
+], ids=["gate", "error"])
+def test_federal_register_gate_in_place_of_the_notice_is_refused(body: bytes) -> None:
+    """A page that does not name the notice's document number or citation is not the notice."""
+    record = FR_IFR["results"][0]
+    url = load_source("federal_register").host_url(
+        "govinfo", "text", **federal_register.text_path_values(record))
+    gate = HtmlResponse(url=url, body=body, headers={"Content-Type": "text/html"})
+    with pytest.raises(PageError, match="names neither document number"):
+        federal_register.document(gate, record=record,
+                                  covered=list(load_source("federal_register").countries),
+                                  selected=["GT", "HN"])
+
+
+@pytest.mark.parametrize("field,value", [("document_number", "../../etc/passwd"),
+                                         ("publication_date", "2019-11")])
+def test_federal_register_text_url_values_are_checked(field: str, value: str) -> None:
+    record = {**FR_IFR["results"][0], field: value}
+    with pytest.raises(PageError, match=field.replace("_", " ")):
+        federal_register.text_path_values(record)
