@@ -124,14 +124,20 @@ class Dialect:
 
     def fulltext_in_countries(self, terms: list[str], countries: list[str],
                               limit: int) -> Query:
-        """Full-text matches kept only when ABOUT one of `countries`, best first."""
+        """Full-text matches ABOUT each of `countries`: the best `limit` per country, so one
+        country cannot crowd out another, in one index search. The index is read to
+        FULLTEXT_SCAN * limit matches per country before the country filter; every country's
+        matches among the top FULLTEXT_SCAN * limit are therefore always seen."""
         query, params = self.fulltext_search(terms, limit)
         head = query.split(" RETURN ")[0]
         return (head + " WITH node, score ORDER BY score DESC LIMIT $scan "
-                "MATCH (node)-[:ABOUT]->(c:Country) "
-                "WHERE c.iso2 IN $countries RETURN node.id AS id, c.iso2 AS country, score "
-                "ORDER BY score DESC LIMIT $limit",
-                {**params, "countries": countries, "scan": FULLTEXT_SCAN * limit})
+                "MATCH (node)-[:ABOUT]->(c:Country) WHERE c.iso2 IN $countries "
+                "WITH c.iso2 AS country, node.id AS id, score ORDER BY score DESC, id "
+                "WITH country, collect([id, score])[..$limit] AS hits "
+                "UNWIND hits AS hit RETURN hit[0] AS id, country, hit[1] AS score "
+                "ORDER BY country, score DESC",
+                {**params, "countries": countries,
+                 "scan": FULLTEXT_SCAN * limit * max(1, len(countries))})
 
 
 def _clean(terms: list[str]) -> list[str]:

@@ -91,9 +91,9 @@ def gather(store: GraphStore, countries: list[str], embed: Callable[[], np.ndarr
         jobs: list[tuple[str | None, str, Future]] = []
         for channel, query, limit in (("fulltext", terms, FULLTEXT_LIMIT),
                                       ("bm25", list(words), BM25_LIMIT)):
-            for country in countries if query else ():  # one country cannot crowd out another
+            if query:  # the best `limit` per country: one cannot crowd out another
                 jobs.append((None, channel, pool.submit(store.execute, store.dialect.
-                             fulltext_in_countries(query, [country], limit))))
+                             fulltext_in_countries(query, countries, limit))))
         for country in countries:
             if risk_factors:
                 jobs.append((country, "risk_factor", pool.submit(
