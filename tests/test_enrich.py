@@ -144,6 +144,16 @@ def test_demonyms_become_nationalities(rules):
     assert out.countries == ["EC"]
 
 
+def test_caribbean_demonyms_without_the_dominican_republic(rules):
+    """The 2026 arrangements' nationals are found; "Dominican" stays the Dominican Republic's
+    word, so it never makes a passage about nationals of Dominica."""
+    out = rules.rules("Kittitians, Saint Lucians and Grenadians, and Haitian migrants on "
+                      "Antigua; migrantes grenadinos.", ["KN"])
+    assert {"KN", "LC", "GD", "HT"} <= set(out.nationalities)
+    dominican = rules.rules("Dominican migrants reported abuse by police in Dominica.", ["DM"])
+    assert "DM" not in dominican.nationalities and "DM" in dominican.countries
+
+
 def test_demonym_naming_a_state_is_a_country_not_nationals(rules):
     out = rules.rules("Ugandan security forces detained refugees from the DRC.", ["UG"])
     assert out.nationalities == []

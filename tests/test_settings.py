@@ -10,7 +10,8 @@ def test_defaults_and_aliases():
     s = load_settings({"NEO4J_URI": "bolt://127.0.0.1:7687", "CCKB_NEO4J_USER": "u"})
     assert s.graph == "embedded" and s.data_dir == "./data/kb"
     assert s.neo4j_uri == "bolt://127.0.0.1:7687" and s.neo4j_user == "u"
-    assert s.country_list == ["BZ", "EC", "GT", "HN", "PY", "UG", "SV"]
+    assert s.country_list == ["BZ", "EC", "GT", "HN", "PY", "UG", "SV",  # the ACAs
+                              "DM", "AG", "KN", "LC", "GD"]  # the 2026 Caribbean arrangements
 
 
 def test_prefixed_variable_wins_over_alias():

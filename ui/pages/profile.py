@@ -7,6 +7,7 @@ import time
 
 import streamlit as st
 
+from core.agreements import load_agreements
 from core.countries import COUNTRIES
 from core.errors import CckbError
 from retrieval.profile import LIST_FIELDS, MAX_FILE_BYTES, TEXT_FIELDS, parse_profile
@@ -18,7 +19,13 @@ TEXT_LABELS = {"sex": "Sex", "gender_identity": "Gender identity",
                "persecutor_at_home": "Persecutor at home", "other": "Other facts"}
 LIST_LABELS = {"social_groups": "Social groups (one per line)",
                "languages": "Languages (one per line)"}
-ACA = ["BZ", "EC", "GT", "HN", "PY", "UG", "SV"]
+
+
+def aca_countries() -> list[str]:
+    """Receiving countries of every ACA in the registry, confirmed or not (the 2026 Caribbean
+    arrangements included), in registry order; removal deals that are not ACAs are left out."""
+    return list(dict.fromkeys(a.receiving_country for a in load_agreements().agreements
+                              if a.kind in ("aca", "aca_unconfirmed")))
 
 
 UAC_VALUE = {"not stated": None, "yes": True, "no": False}
@@ -126,7 +133,8 @@ def main() -> None:
     st.title("Client profile")
     st.caption("Confidential: kept in this browser session's memory only — never written to the "
                "knowledge base, logs or disk. Download it to keep it.")
-    countries = list(dict.fromkeys(state.knowledge_base().settings.country_list + ACA))
+    countries = list(dict.fromkeys(state.knowledge_base().settings.country_list
+                                   + aca_countries()))
     load_upload()
     form(countries)
     profile = state.profile()
