@@ -154,6 +154,17 @@ class LawEntry(Fact):
     label: str
 
 
+class Standard(BaseModel):
+    """What the evidence for one legal element must show at the ACA stage (cckb's summary) and
+    the governing_law entries it rests on."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    element: str = Field(pattern=r"^[a-z][a-z_]*$")
+    text: str = Field(min_length=20)
+    law: list[str] = Field(min_length=1)
+
+
 class Agreement(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -193,6 +204,7 @@ class Registry(BaseModel):
     version: int
     as_of: DateStr
     governing_law: list[LawEntry]
+    standards: list[Standard] = Field(default_factory=list)
     agreements: list[Agreement]
 
     @model_validator(mode="after")
@@ -202,7 +214,24 @@ class Registry(BaseModel):
             dupes = sorted({i for i in ids if ids.count(i) > 1})
             if dupes:
                 raise ValueError(f"duplicate {kind} ids: {dupes}")
+        elements = [st.element for st in self.standards]
+        if len(set(elements)) < len(elements):
+            raise ValueError(f"standards: an element appears twice: {sorted(elements)}")
+        laws = {g.id for g in self.governing_law}
+        for st in self.standards:
+            missing = [i for i in st.law if i not in laws]
+            if missing:
+                raise ValueError(f"standards.{st.element}: no governing_law entry {missing}")
         return self
+
+    def standard(self, element: str) -> dict[str, Any] | None:
+        """The element's standard with its law entries' labels, citations and confidence."""
+        st = next((x for x in self.standards if x.element == element), None)
+        if st is None:
+            return None
+        return {"text": st.text, "law": [
+            {"id": g.id, "label": g.label, "citation": g.citation, "confidence": g.confidence}
+            for g in (self.law(i) for i in st.law) if g is not None]}
 
     def law(self, law_id: str) -> LawEntry | None:
         return next((g for g in self.governing_law if g.id == law_id), None)

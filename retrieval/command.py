@@ -65,6 +65,11 @@ def render(result: dict[str, Any]) -> None:
         console.print(f"[dim]{escape(app.get('reason', ''))}[/dim]")
         gaps = ", ".join(f"{g['element']} ({g['strength']})" for g in block["gaps"])
         console.print(f"gaps: {gaps or 'none'}")
+        for gap in block["gaps"]:
+            if gap.get("standard"):  # what the missing evidence would have to show
+                law = "; ".join(x["label"] for x in gap["standard"]["law"])
+                console.print(f"[dim]  {escape(gap['element'])}: "
+                              f"{escape(gap['standard']['text'])} ({escape(law)})[/dim]")
         table = Table(show_lines=True)
         for col in ("#", "score", "source", "elements", "passage / why"):
             table.add_column(col, overflow="fold")

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from core.agreements import load_agreements
 from core.errors import ValidationError
 from core.taxonomy import Taxonomy
 from embeddings.embedder import Embedder
@@ -190,7 +191,8 @@ class EvidenceSearch:
             if n < WEAK_BELOW or not specific[e]:
                 strength = "none" if n == 0 else "weak" if n < WEAK_BELOW else "general only"
                 out.append({"element": e, "label": self.taxonomy_label(e), "strength": strength,
-                            "evidence_count": n, "specific_count": specific[e]})
+                            "evidence_count": n, "specific_count": specific[e],
+                            "standard": load_agreements().standard(e)})
         return out
 
     def taxonomy_label(self, element: str) -> str:

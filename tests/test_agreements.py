@@ -21,6 +21,7 @@ from core.agreements import (
 )
 from core.errors import ValidationError
 from core.ids import canonical_url, document_id
+from core.taxonomy import load_taxonomy
 from graph import queries as Q
 from graph.agreements import load_agreements_graph
 from graph.embedded import EmbeddedStore
@@ -81,6 +82,25 @@ def test_case_law_of_the_aca_bar_is_in_the_registry():
     # a decision known only from secondary reporting does not claim a citation it lacks
     acm = reg.law("matter-of-a-c-m")
     assert "citation unknown" in acm.label and acm.confidence == "weak"
+
+
+def test_every_legal_element_has_a_cited_standard():
+    reg = load_agreements()
+    elements = {e.id for e in load_taxonomy().legal_elements}
+    assert {st.element for st in reg.standards} == elements
+    for element in elements:
+        standard = reg.standard(element)
+        assert standard["law"] and all(x["citation"].startswith("https://")
+                                       for x in standard["law"]), element
+    harm = reg.standard("harm")
+    assert {"matter-of-c-i-g-m", "matter-of-a-c-m"} <= {x["id"] for x in harm["law"]}
+
+
+def test_standard_resting_on_unknown_law_is_rejected(raw):
+    bad = copy.deepcopy(raw)
+    bad["standards"][0]["law"] = ["matter-of-nowhere"]
+    with pytest.raises(ValidationError, match="no governing_law entry"):
+        validate_registry(bad)
 
 
 def test_every_known_fact_is_cited():

@@ -75,6 +75,10 @@ def test_nationality_match_and_gaps(result):
     gaps = {g["element"]: g for g in gt["gaps"]}
     assert set(gaps) <= ELEMENTS and "torture" in gaps and "harm" not in gaps
     assert gaps["torture"]["strength"] == "none"
+    # a gap says what the missing evidence would have to show, and on what law
+    standard = gaps["torture"]["standard"]
+    assert "public official" in standard["text"]
+    assert "8 CFR 1208.18(a)(1) (torture defined)" in [x["label"] for x in standard["law"]]
 
 
 def test_applicability_comes_from_the_registry(result):
