@@ -206,3 +206,45 @@ def test_a_jsonl_year_alone_is_undated_with_a_note_not_a_failure():
     assert str(day.published) == "2019-04-02" and day.edition_note is None
     bad = _jsonl_item(json.dumps({**base, "published": "in 2019"}).encode())
     assert "published" in str(bad)
+
+
+def test_passages_of_many_documents_are_encoded_together_each_with_its_own_vector(kb, tmp_path):
+    """One encoder call for a batch of documents; every passage still gets the vector of its
+    own text, and a document failing inside the batch leaves the others written."""
+    from retrieval.candidates import closeness
+
+    topics = ["Gangs extorted bus drivers in San Pedro Sula and killed those who refused.",
+              "Transgender women were murdered in Tegucigalpa and police rarely investigated.",
+              "Venezuelan migrants crossing Honduras faced robbery and xenophobic abuse.",
+              "Journalists covering corruption received death threats from local officials."]
+    lines = [jsonl_line(url=f"https://example.org/hn/{i}", text=f"{t}\n\n{t} It happened again "
+                        f"in {2019 + i}, according to witnesses.") for i, t in enumerate(topics)]
+    lines.insert(2, jsonl_line(url="https://example.org/bug", text="A text enrichment trips on."))
+    src = tmp_path / "batch.jsonl"
+    src.write_text("\n".join(lines) + "\n")
+    kb.ingestor.enricher.enrich([HN_TEXT], ["HN"])  # the taxonomy's vectors, embedded once
+    calls = []
+    inner = kb.embedder.encode
+    kb.embedder.encode = lambda texts: calls.append(len(texts)) or inner(texts)
+    enrich = kb.ingestor.enricher.enrich
+
+    def buggy(texts, *args, **kwargs):  # a bug on one document, after the batch was encoded
+        if any("trips on" in t for t in texts):
+            raise RuntimeError("enrichment bug")
+        return enrich(texts, *args, **kwargs)
+
+    kb.ingestor.enricher.enrich = buggy
+    report = kb.ingestor.ingest(iter_items([src]))
+    kb.embedder.encode, kb.ingestor.enricher.enrich = inner, enrich
+    assert report.documents == 4 and len(report.failures) == 1
+    assert "batch.jsonl:3" in report.failures[0].where
+    assert "internal error: RuntimeError: enrichment bug" in report.failures[0].reason
+    rows = kb.store.run("MATCH (p:Passage) RETURN p.id AS id, p.text AS text")
+    assert len(rows) >= 4
+    assert calls == [len(rows) + 1]  # one call for all five documents' passages
+    for row in rows:
+        own = closeness(kb.store, [row["id"]], inner([row["text"]])[0])[row["id"]]
+        assert own > 0.999, row["text"]
+    assert node_counts(kb.store)["Document"] == 4
+    assert sorted(r["url"] for r in kb.archive.iter_records()) == [
+        f"https://example.org/hn/{i}" for i in range(4)]
