@@ -111,6 +111,14 @@ def evidence_card(item: dict[str, Any], taxonomy: Taxonomy, key: str) -> None:
             st.caption("Corroborated by: " + "; ".join(
                 f"[{html.escape(c.get('publisher') or c['document_url'])}]({c['document_url']})"
                 f" ({c.get('published') or 'n.d.'})" for c in corroborating))
-        on = item["passage_id"] in state.selected()
-        st.checkbox("Select for the exhibit bundle", value=on, key=key,
-                    on_change=lambda: state.toggle(item, bool(st.session_state[key])))
+        selection_box(item, key)
+
+
+def selection_box(item: dict[str, Any], key: str) -> None:
+    """The card's select box. A passage shown in several country tabs is one selection: each
+    box's value is set from the session's selection on every run (not kept as the widget's
+    own state), so ticking or unticking it in one tab shows in all and the bundle takes exactly
+    what is ticked."""
+    st.session_state[key] = item["passage_id"] in state.selected()
+    st.checkbox("Select for the exhibit bundle", key=key,
+                on_change=lambda: state.toggle(item, bool(st.session_state[key])))
