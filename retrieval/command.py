@@ -65,6 +65,8 @@ def render(result: dict[str, Any]) -> None:
         console.print(f"[dim]{escape(app.get('reason', ''))}[/dim]")
         gaps = ", ".join(f"{g['element']} ({g['strength']})" for g in block["gaps"])
         console.print(f"gaps: {gaps or 'none'}")
+        for fact in block.get("fact_gaps") or []:  # the client's own facts, one by one
+            console.print(f"  fact [{escape(fact['status'])}]: {escape(fact['message'])}")
         for gap in block["gaps"]:
             if gap.get("standard"):  # what the missing evidence would have to show
                 law = "; ".join(x["label"] for x in gap["standard"]["law"])

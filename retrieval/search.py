@@ -22,6 +22,7 @@ from graph.store import GraphStore
 from ingest.enrich import Enricher, iso2_list
 from retrieval import candidates as C
 from retrieval.applicability import applicability
+from retrieval.gaps import Fact, client_facts, fact_gaps
 from retrieval.mapping import (
     Mapping,
     expansion_terms,
@@ -62,7 +63,7 @@ class EvidenceSearch:
         """`countries` narrows the profile's third countries (`--country`)."""
         wanted = iso2_list(countries) if countries else list(profile.third_countries)
         return self.run(map_profile(profile, self.enricher), wanted, top, today,
-                        profile.unaccompanied_child)
+                        profile.unaccompanied_child, client_facts(profile, self.enricher))
 
     def for_research(self, countries: list[str], risks: list[str], text: str = "",
                      nationality: str | None = None, top: int = DEFAULT_TOP,
@@ -76,7 +77,8 @@ class EvidenceSearch:
 
     def run(self, mapping: Mapping, countries: list[str], top: int,
             today: date | None = None,
-            unaccompanied_child: bool | None = None) -> dict[str, Any]:
+            unaccompanied_child: bool | None = None,
+            facts: list[Fact] | None = None) -> dict[str, Any]:
         if not 1 <= top <= MAX_TOP:
             raise ValidationError(f"--top must be between 1 and {MAX_TOP}")
         today = today or date.today()
@@ -94,6 +96,7 @@ class EvidenceSearch:
                 "applicability": applicability(country, mapping.nationality,
                                                unaccompanied_child=unaccompanied_child),
                 "gaps": self.gaps(ranked, mapping, len(statistics)),
+                "fact_gaps": fact_gaps(facts, ranked) if facts is not None else [],
                 "evidence": [self.item(best, dupes) for best, dupes in collapse(ranked)[:top]],
                 "statistics": statistics,
             })

@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 
 from core.taxonomy import Taxonomy
+from retrieval.gaps import all_specific
 from ui import state
 from ui.highlight import highlight, item_patterns
 
@@ -62,9 +63,23 @@ def applicability(answer: dict[str, Any]) -> None:
                             f"{html.escape(e.get('value', ''))}{link}")
 
 
-def gaps(rows: list[dict[str, Any]]) -> None:
+def gaps(rows: list[dict[str, Any]], facts: list[dict[str, Any]] | None = None) -> None:
+    """Element gaps and the client's facts one by one; the green 'all covered' appears only
+    when no element is weak and every client fact has evidence specific to it."""
+    facts = facts or []
+    if facts:
+        st.markdown("**The client's facts in this country**")
+        for f in facts:
+            mark = {"specific": "✔", "general only": "◐"}.get(f["status"], "✘")
+            st.markdown(f"- {mark} {html.escape(f['message'])}"
+                        + (f" ({f['specific_count']} item(s))" if f["specific_count"] else ""))
+    if not rows and all_specific(facts):
+        st.success("Every legal element has at least two client-relevant passages, and every "
+                   "fact of the client has specific evidence.")
+        return
     if not rows:
-        st.success("Every legal element has at least two client-relevant passages.")
+        st.warning("Every legal element has passages, but not every fact of the client has "
+                   "evidence specific to it (see above).")
         return
     st.warning("Gaps — elements with no or weak evidence about people like this client: " +
                "; ".join(f"{g['label']} ({g['strength']}, {g['evidence_count']})" for g in rows))

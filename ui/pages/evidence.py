@@ -60,7 +60,7 @@ def country_tab(block: dict[str, Any]) -> None:
     country = block["country"]
     st.subheader("Does the agreement apply? (8 CFR 1240.11(h)(2)(i)–(ii))")
     components.applicability(block["applicability"])
-    components.gaps(block["gaps"])
+    components.gaps(block["gaps"], block.get("fact_gaps"))
     components.statistics(block.get("statistics") or [])
     items = block["evidence"]
     if not items:
