@@ -105,6 +105,14 @@ def statistics(rows: list[dict[str, Any]]) -> None:
             st.text(r["summary"])
 
 
+def age_mark(item: dict[str, Any]) -> str:
+    """A visible mark on an old or an undated item ('n.d.' alone is easy to miss)."""
+    if item.get("stale") or not item.get("published"):
+        note = item.get("age_note") or "publication date unknown"
+        return f" · ⚠ {html.escape(note)}"
+    return ""
+
+
 def evidence_card(item: dict[str, Any], taxonomy: Taxonomy, key: str) -> None:
     """One quoted passage with provenance, corroboration, why it ranked, and a select box."""
     with st.container(border=True):
@@ -114,7 +122,7 @@ def evidence_card(item: dict[str, Any], taxonomy: Taxonomy, key: str) -> None:
         title = html.escape(item.get("title") or "untitled").replace("[", "\\[")
         st.markdown(f"**{html.escape(item.get('publisher') or '')}** — [{title}]"
                     f"({item['document_url']}) · published {item.get('published') or 'n.d.'}"
-                    + (f" · ⚠ {html.escape(item['age_note'])}" if item.get("stale") else ""))
+                    + age_mark(item))
         tags = [label(taxonomy, "element", e) for e in item.get("elements", [])]
         tags += [label(taxonomy, "risk_factor", r) for r in item.get("risk_factors", [])]
         if tags:

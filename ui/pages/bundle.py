@@ -15,7 +15,7 @@ import streamlit as st
 from core.errors import CckbError
 from exhibits import Caption, Outputs, export_bundle
 from exhibits.model import tab_letter
-from ui import state
+from ui import components, state
 
 CAPTION_FIELDS = {"respondent": "Respondent", "a_number": "A-number",
                   "court": "Immigration court", "judge": "Immigration judge",
@@ -40,7 +40,8 @@ def selection() -> None:
         item = items.get(pid, {})
         cols = st.columns([12, 1, 1, 1])
         cols[0].markdown(f"**{n + 1}.** {item.get('publisher', '')} — "
-                         f"*{item.get('title', pid)}* ({item.get('published') or 'n.d.'})")
+                         f"*{item.get('title', pid)}* ({item.get('published') or 'n.d.'})"
+                         + components.age_mark(item))
         cols[0].caption((item.get("text") or "")[:240])
         cols[1].button("↑", key=f"up_{pid}", on_click=state.move, args=(pid, -1),
                        disabled=n == 0, help="Move up")
