@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date, datetime
+from datetime import date
 from urllib.parse import urlsplit
 
 from scrapy.http import Response, TextResponse
 from scrapy.selector import SelectorList
 
 from core.countries import COUNTRIES
+from core.dates import UnreadableDate, read_date
 from crawlers.pages.base import PageError, clean, content_type, required_text, text_response
 
 log = logging.getLogger(__name__)
@@ -70,12 +71,14 @@ def _required(values: dict[str, SelectorList], label: str, url: str) -> str:
 
 
 def _date(value: str, url: str) -> date:
-    for fmt in ("%d %B %Y", "%B %d, %Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise PageError(f"{url}: unreadable 'Published' date {value!r}")
+    """The shared reader (core/dates.py: English and Spanish); a month alone is no date."""
+    try:
+        found = read_date(value)
+    except UnreadableDate:
+        found = None
+    if found is None:
+        raise PageError(f"{url}: unreadable 'Published' date {value!r}")
+    return found
 
 
 def _publisher(values: dict[str, SelectorList], url: str) -> str:

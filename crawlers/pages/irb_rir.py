@@ -9,12 +9,13 @@ as text, so it does not depend on the markup around it.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 from scrapy.http import Response
 
 from core.countries import iso3_to_iso2
+from core.dates import UnreadableDate, read_date
 from crawlers.pages.base import PageError, clean, content_type, text_response
 
 REFERENCE = re.compile(r"\b([A-Z]{3})(\d{5,6})\.([A-Z]{1,2})\b")
@@ -56,10 +57,14 @@ def listing(response: Response) -> tuple[list[str], str | None]:
 
 
 def _date(value: str, url: str) -> date:
+    """The shared reader (core/dates.py, English and Spanish); a month alone is no date."""
     try:
-        return datetime.strptime(value, "%d %B %Y").date()
-    except ValueError:
-        raise PageError(f"{url}: unreadable RIR date {value!r}") from None
+        found = read_date(value)
+    except UnreadableDate:
+        found = None
+    if found is None:
+        raise PageError(f"{url}: unreadable RIR date {value!r}")
+    return found
 
 
 def parse(response: Response, iso2: str, covered: list[str]) -> dict:
