@@ -10,9 +10,11 @@ and anything not established is the literal "unknown" - the code never fills a g
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -23,8 +25,15 @@ from pydantic import ValidationError as PydanticError
 from core.countries import COUNTRIES
 from core.errors import ValidationError
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "agreements.yaml"
+# Shipped inside the `core` package (core/data/, package data of the wheel); data/agreements.yaml
+# in the checkout is a link to it. CCKB_AGREEMENTS points at an edited copy.
+DEFAULT_PATH = Path(str(resources.files("core") / "data" / "agreements.yaml"))
 UNKNOWN = "unknown"
+
+
+def default_path() -> Path:
+    """The registry in use: $CCKB_AGREEMENTS when set, else the packaged file."""
+    return Path(os.environ.get("CCKB_AGREEMENTS") or DEFAULT_PATH)
 _URL = re.compile(r"^https?://\S+$")
 
 Confidence = Literal["primary", "secondary", "weak", "unknown"]
@@ -277,7 +286,7 @@ def _load(path: str) -> Registry:
 def load_agreements(path: Path | str | None = None) -> Registry:
     """The validated registry (cached per path; edit the file, then `load_agreements.cache_clear`
     or restart, since a registry is data that changes by review, not at runtime)."""
-    return _load(str(Path(path) if path else DEFAULT_PATH))
+    return _load(str(Path(path) if path else default_path()))
 
 
 load_agreements.cache_clear = _load.cache_clear  # type: ignore[attr-defined]

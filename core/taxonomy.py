@@ -8,11 +8,13 @@ its terms into compiled, accent- and case-insensitive whole-word patterns.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -23,7 +25,14 @@ from pydantic import ValidationError as PydanticValidationError
 from core.countries import COUNTRIES
 from core.errors import ConfigError, ValidationError
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "taxonomy.yaml"
+# Shipped inside the `core` package (core/data/, package data of the wheel); data/taxonomy.yaml
+# in the checkout is a link to it. CCKB_TAXONOMY points at an edited copy.
+DEFAULT_PATH = Path(str(resources.files("core") / "data" / "taxonomy.yaml"))
+
+
+def default_path() -> Path:
+    """The taxonomy in use: $CCKB_TAXONOMY when set, else the packaged file."""
+    return Path(os.environ.get("CCKB_TAXONOMY") or DEFAULT_PATH)
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 ActorKind = Literal["state_force", "gang", "cartel", "armed_group", "vigilante", "foreign_state"]
@@ -341,4 +350,4 @@ def _load(path: str) -> Taxonomy:
 
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     """Load and validate the taxonomy (default data/taxonomy.yaml); cached per path."""
-    return _load(str(Path(path or DEFAULT_PATH).resolve()))
+    return _load(str(Path(path or default_path()).resolve()))

@@ -2,8 +2,8 @@
 1240.11(h)(2)(i)-(ii)).
 
 The answer is the agreements registry's (core/agreements.py, data/agreements.yaml), with its
-citations; retrieval only adds a one-line `reason`. Without a registry the honest answer is
-"unknown": guessing coverage would be worse than saying nothing.
+citations; retrieval only adds a one-line `reason`. A missing registry is a configuration error
+(`ConfigError`), never an `unknown` answer: an installation that lost its data must say so.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from core import agreements
-from core.errors import ValidationError
+from core.errors import ConfigError, ValidationError
 
 
 def _unknown(reason: str) -> dict[str, Any]:
@@ -24,8 +24,10 @@ def applicability(country: str, nationality: str | None,
                   unaccompanied_child: bool | None = None) -> dict[str, Any]:
     """The registry's answer for a national of `nationality` sent to `country` (and, when the
     profile states it, whether they were an unaccompanied child)."""
-    if not Path(path or agreements.DEFAULT_PATH).exists():
-        return _unknown("agreements registry not loaded")
+    registry = Path(path or agreements.default_path())
+    if not registry.is_file():
+        raise ConfigError(f"agreements registry not found: {registry} (set CCKB_AGREEMENTS or "
+                          "reinstall cckb: the registry ships as package data of core)")
     if nationality is None:
         return _unknown("no nationality given: coverage depends on it")
     try:

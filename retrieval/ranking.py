@@ -20,12 +20,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from core.taxonomy import Taxonomy
 from retrieval.mapping import Mapping, is_home_actor
 
-RANKER_FILE = Path(__file__).resolve().parent.parent / "data" / "ranker.json"
+# Package data of `core` (core/data/ranker.json; data/ranker.json in the checkout links to it).
+RANKER_FILE = Path(str(resources.files("core") / "data" / "ranker.json"))
 RANK_SCALE = 10  # a channel rank r counts 1 / (1 + (r - 1) / RANK_SCALE)
 FOCUSED = 3  # a passage evidencing more risk factors than this is a roundup, not specific
 STALE_YEARS = 3

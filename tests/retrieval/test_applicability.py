@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from core.errors import ConfigError
 from retrieval.applicability import applicability
 
 
-def test_missing_registry_is_unknown(tmp_path: Path):
-    assert applicability("HN", "VE", tmp_path / "none.yaml") == {
-        "status": "unknown", "reason": "agreements registry not loaded", "citations": []}
+def test_missing_registry_is_an_error_not_unknown(tmp_path: Path):
+    with pytest.raises(ConfigError, match="agreements registry not found: .*none.yaml"):
+        applicability("HN", "VE", tmp_path / "none.yaml")
 
 
 def test_registry_answers_with_citations():
