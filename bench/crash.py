@@ -26,6 +26,8 @@ Usage: python bench/crash.py [--target import|crawl] [--trials 20] [--seed 1] [-
 from __future__ import annotations
 
 import argparse
+import contextlib
+import faulthandler
 import hashlib
 import json
 import os
@@ -318,6 +320,7 @@ def mirror_roots() -> list[Path]:
 
 def crawl_worker(argv: list[str]) -> int:
     """What `cckb crawl` does, with the hash embedder (the `--fast` mode's subprocess)."""
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # `_hung` asks where it is stuck
     import ingest.kb
     from crawlers import run
 
@@ -341,15 +344,37 @@ def start_crawl(data_dir: Path, base_url: str, fast: bool = False, sets: dict | 
                             stderr=subprocess.PIPE, start_new_session=True)
 
 
-def run_crawl(data_dir: Path, base_url: str, fast: bool = False, timeout: float = 600,
+def run_crawl(data_dir: Path, base_url: str, fast: bool = False, timeout: float | None = None,
               sets: dict | None = None, sources: list[str] = CRAWL_SOURCES) -> dict:
-    """Run a crawl to completion; its JSON summary (raises if it failed)."""
+    """Run a crawl to completion; its JSON summary (raises if it failed or hung: the fast
+    crawl of the recorded pages takes seconds, so 180 s without an end is a hang)."""
+    timeout = timeout or (180 if fast else 600)
     proc = start_crawl(data_dir, base_url, fast, sets, sources)
-    out, err = proc.communicate(timeout=timeout)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(_hung(proc, timeout)) from None
     if proc.returncode != 0:
         raise RuntimeError(f"crawl failed ({proc.returncode}):\n{out.decode()[-3000:]}\n"
                            f"{err.decode()[-3000:]}")
     return json.loads(out)
+
+
+def _hung(proc: subprocess.Popen, timeout: float) -> str:
+    """Why a crawl did not finish: its threads' stacks (the worker dumps them on SIGUSR1) and the
+    tail of its log, or that it exited while something it started kept its output open."""
+    exited = proc.poll()
+    if exited is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(proc.pid, signal.SIGUSR1)
+        time.sleep(3)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    out, err = proc.communicate()
+    state = (f"exited rc={exited} but its output stayed open (a child holds it)"
+             if exited is not None else "still running")
+    return (f"crawl did not finish in {timeout:.0f} s ({state}); stacks and log tail:\n"
+            f"{err.decode(errors='replace')[-8000:]}\n{out.decode(errors='replace')[-1000:]}")
 
 
 def verify_archive_cli(data_dir: Path) -> tuple[int, str]:
