@@ -83,6 +83,19 @@ def gaps(rows: list[dict[str, Any]], facts: list[dict[str, Any]] | None = None) 
         return
     st.warning("Gaps — elements with no or weak evidence about people like this client: " +
                "; ".join(f"{g['label']} ({g['strength']}, {g['evidence_count']})" for g in rows))
+    for g in rows:
+        standard(g.get("standard"), g["label"])
+
+
+def standard(rule: dict[str, Any] | None, element: str) -> None:
+    """What the evidence for `element` must show, as the registry states it (cckb's summary, not
+    a quotation of the law), with the law it rests on linked to its citation."""
+    if not rule:
+        return
+    law = "; ".join(f"[{html.escape(x['label'])}]({x['citation']})" if x.get("citation")
+                    else html.escape(x["label"]) for x in rule["law"])
+    st.caption(f"**{html.escape(element)}: the standard** (cckb's summary) — "
+               f"{html.escape(rule['text'])}" + (f" — {law}" if law else ""))
 
 
 def statistics(rows: list[dict[str, Any]]) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from core.agreements import load_agreements
 from graph.queries import passage_languages
 from ui import components, state
 
@@ -78,6 +79,8 @@ def country_tab(block: dict[str, Any]) -> None:
         name = "Other evidence" if element == OTHER else components.label(
             taxonomy, "element", element)
         st.markdown(f"#### {name} ({len(group)})")
+        if element != OTHER:
+            components.standard(load_agreements().standard(element), name)
         for item in group:
             components.evidence_card(item, taxonomy, f"sel_{country}_{item['passage_id']}")
 
