@@ -78,11 +78,29 @@ def crawl(
     enable: Annotated[list[str] | None, typer.Option(
         "--enable", help="Crawl a source that is off by default (e.g. reliefweb; the "
                          "output says why it is off).")] = None,
+    check: Annotated[bool, typer.Option(
+        "--check", help="No crawl: one request path per source (robots.txt, a listing, one "
+                        "document); says reachable, blocked, robots-disallowed, extraction "
+                        "failed or unreachable, with the reason. Nothing is stored.")] = False,
 ) -> None:
     """Run the Scrapy spiders; each document goes through the same ingest path as `import`."""
     from crawlers.run import crawl as run_crawl
     from crawlers.run import read_seeds
 
+    if check:
+        from crawlers.check import check as run_check
+
+        if seeds:
+            fail("--check takes no --seeds: it follows each source's own first listing and "
+                 "document", code=2)
+        try:
+            result = run_check(source or None, [c.upper() for c in country] if country else None,
+                               enable=enable)
+        except CckbError as exc:
+            fail(str(exc), code=2)
+        typer.echo(json.dumps(result.as_dict(), indent=1) if as_json
+                   else "\n".join(result.lines()))
+        raise typer.Exit(0 if result.ok else 1)
     try:
         seed_list = read_seeds(seeds) if seeds else None
         summary = run_crawl(source or None, [c.upper() for c in country] if country else None,

@@ -42,6 +42,8 @@ class SourceReport:
     failures: list[CrawlFailure] = field(default_factory=list)
     blocks: dict[str, HostBlock] = field(default_factory=dict)  # host -> what blocked us
     disabled: str | None = None  # off by default (the source YAML's reason); not crawled
+    robots: dict[str, str] = field(default_factory=dict)  # robots.txt URL -> "HTTP 200" / error
+    steps: list[dict] = field(default_factory=list)  # `--check`: each answer the spider read
 
     def fail(self, url: str, reason: str) -> None:
         self.failures.append(CrawlFailure(url, reason))
@@ -67,6 +69,8 @@ class SourceReport:
                 "blocked": self.blocked,
                 "blocked_hosts": [b.as_dict() for b in self.blocks.values()],
                 "seconds": round(self.seconds, 2), "counts": self.counts.as_dict(),
+                "robots_txt": [{"url": u, "answer": a} for u, a in self.robots.items()],
+                "steps": self.steps,
                 "failures": [{"url": f.url, "reason": f.reason} for f in self.failures]}
 
 

@@ -20,7 +20,7 @@ from scrapy.spiderloader import SpiderLoader
 
 from core.errors import ConfigError
 from core.settings import SETTINGS
-from crawlers.middlewares.blocks import DISALLOW_ALL
+from crawlers.middlewares.blocks import DISALLOW_ALL, ROBOTS
 from crawlers.report import CrawlSummary, SourceReport
 from crawlers.source_config import load_source, source_ids
 from crawlers.spiders.base import Seed, SeedError, SeedMatch, SourceSpider
@@ -121,8 +121,13 @@ def match_seeds(seeds: list[Seed], allowed: list[str], settings: Settings
     return accepted, rejected
 
 
+# `--check`: one path per source (crawlers.middlewares.check), nothing ingested or cached
+CHECK_SETTINGS = {"CCKB_CHECK": True, "CCKB_INGEST": False, "HTTPCACHE_ENABLED": False}
+NO_DOCUMENT = "no document reached"
+
+
 def _finish(crawler: Crawler, report: SourceReport, countries: list[str] | None,
-            seeded: int = 0) -> None:
+            seeded: int = 0, check: bool = False) -> None:
     stats = crawler.stats.get_stats() if crawler.stats else {}
     report.requests = int(stats.get("downloader/request_count", 0))
     report.responses = int(stats.get("downloader/response_count", 0))
@@ -131,6 +136,10 @@ def _finish(crawler: Crawler, report: SourceReport, countries: list[str] | None,
     report.seconds = float(stats.get("elapsed_time_seconds", 0.0))
     source = load_source(report.source_id)
     spider = crawler.spider
+    for key in sorted(k for k in stats if k.startswith(ROBOTS)):
+        robots = key[len(ROBOTS):] + "/robots.txt"
+        report.robots[spider.public_url(robots) if isinstance(spider, SourceSpider)
+                      else robots] = str(stats[key])
     for key in sorted(k for k in stats if k.startswith(DISALLOW_ALL)):
         robots = key[len(DISALLOW_ALL):] + "/robots.txt"
         if isinstance(spider, SourceSpider):
@@ -138,7 +147,11 @@ def _finish(crawler: Crawler, report: SourceReport, countries: list[str] | None,
         report.fail(robots, "robots.txt disallows every path for this crawler: nothing on this "
                             "host can be fetched while robots.txt is obeyed (the source is not "
                             "empty, it is closed to crawlers)")
-    if report.items == 0:
+    if check:
+        if report.items == 0 and report.ok:
+            report.fail(source.base_url, f"{NO_DOCUMENT}: the answers named no document to "
+                                         "fetch (a listing whose layout may have changed)")
+    elif report.items == 0:
         report.fail(source.base_url, "spider yielded no items (empty listing or all requests "
                                      "failed)")
     elif seeded and report.items < seeded and report.ok:
@@ -151,7 +164,7 @@ def _finish(crawler: Crawler, report: SourceReport, countries: list[str] | None,
 def crawl(source_ids_: list[str] | None = None, countries: list[str] | None = None,
           settings_overrides: dict[str, Any] | None = None, seeds: list[Seed] | None = None,
           seeds_only: bool = True, base_urls: dict[str, str] | None = None,
-          enable: list[str] | None = None) -> CrawlSummary:
+          enable: list[str] | None = None, check: bool = False) -> CrawlSummary:
     """Crawl the given sources (all when None) for the given countries (the setting when None).
 
     `seeds`: real-site URLs each source fetches and parses with its own page object, instead
@@ -160,7 +173,8 @@ def crawl(source_ids_: list[str] | None = None, countries: list[str] | None = No
     summary, named with the reason; the other seeds are crawled. `base_urls`: per-source base
     URL (a mirror per host), over `CCKB_SOURCE_BASE_URL`. `enable`: sources whose YAML has
     `disabled` (off by default, e.g. ReliefWeb) to crawl anyway; the others are reported as
-    disabled, with the reason, and not crawled, even when named in `source_ids_`.
+    disabled, with the reason, and not crawled, even when named in `source_ids_`. `check`: one
+    request path per source instead of a crawl (see `crawlers.check`).
     """
     from twisted.internet import defer
 
@@ -174,7 +188,7 @@ def crawl(source_ids_: list[str] | None = None, countries: list[str] | None = No
             summary.sources[sid] = SourceReport(
                 sid, disabled=" ".join((load_source(sid).disabled or "").split()))
     ids = [sid for sid in ids if sid not in off]
-    settings = crawl_settings(settings_overrides)
+    settings = crawl_settings({**(settings_overrides or {}), **(CHECK_SETTINGS if check else {})})
     check_contact(ids, settings, base_urls)
     per_source: dict[str, list[SeedMatch]] = {}
     if seeds is not None:
@@ -207,7 +221,7 @@ def crawl(source_ids_: list[str] | None = None, countries: list[str] | None = No
             earlier = summary.sources.get(sid)  # rejected seeds of this source
             if earlier is not None:
                 report.failures[:0] = earlier.failures
-            _finish(crawler, report, countries, len(wanted) if seeds_only else 0)
+            _finish(crawler, report, countries, len(wanted) if seeds_only else 0, check)
             summary.sources[sid] = report
 
     if not ids:
@@ -231,6 +245,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --seeds: also crawl the URLs the spiders generate")
     parser.add_argument("--enable", action="append", default=[], metavar="ID",
                         help="crawl a source that is off by default (its YAML says why)")
+    parser.add_argument("--check", action="store_true",
+                        help="one request path per source (robots.txt, a listing, one "
+                             "document): reachable, blocked, robots-disallowed or extraction "
+                             "failed, with the reason; nothing ingested (see crawlers.check)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     args = parser.parse_args(argv)
     overrides: dict[str, Any] = {}
@@ -241,9 +259,17 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError:
             overrides[name] = value
     try:
-        seeds = read_seeds(args.seeds) if args.seeds else None
-        summary = crawl(args.source, args.country, overrides, seeds,
-                        seeds_only=not args.with_generated, enable=args.enable)
+        if args.check:
+            if args.seeds:
+                raise ConfigError("--check takes no --seeds: it follows each source's own "
+                                  "first listing and document")
+            from crawlers.check import check
+
+            summary = check(args.source, args.country, overrides, enable=args.enable)
+        else:
+            seeds = read_seeds(args.seeds) if args.seeds else None
+            summary = crawl(args.source, args.country, overrides, seeds,
+                            seeds_only=not args.with_generated, enable=args.enable)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

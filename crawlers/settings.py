@@ -19,6 +19,7 @@ CCKB_SOURCE_BASE_URL = _cckb.source_base_url
 CCKB_RELIEFWEB_APPNAME = _cckb.reliefweb_appname
 CCKB_COUNTRIES = _cckb.country_list
 CCKB_INGEST = True  # False: crawl only (the benchmark measures crawling, not embedding)
+CCKB_CHECK = False  # True: `cckb crawl --check`, one request path per source (no crawl)
 
 USER_AGENT = f"cckb/0.1 (+{CCKB_CONTACT}) country-conditions research crawler"
 ROBOTSTXT_OBEY = True
@@ -59,6 +60,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.politeness.CrawlDelayMiddleware": 950,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.backoff.BackoffRetryMiddleware": 550,
+}
+SPIDER_MIDDLEWARES = {
+    # closest to the spider: with CCKB_CHECK, sees (and thins) the spider's own output
+    "crawlers.middlewares.check.CheckMiddleware": 950,
 }
 ITEM_PIPELINES = {
     "crawlers.pipelines.provenance.ProvenancePipeline": 100,

@@ -23,6 +23,7 @@ from crawlers.blocks import Block, Blocked, detect
 log = logging.getLogger(__name__)
 NO_FILE = {404, 410}  # robots.txt absent: no rules (RFC 9309)
 DISALLOW_ALL = "cckb/robots_disallow_all/"  # stats key prefix, + "scheme://netloc"
+ROBOTS = "cckb/robots/"  # stats key prefix, + "scheme://netloc": "HTTP 200" or "error: ..."
 
 
 def _is_robots(request: Request) -> bool:
@@ -54,19 +55,29 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.blocked: dict[str, Block] = {}
+        self.roots: dict[str, str] = {}  # netloc -> scheme://netloc (for the robots.txt record)
 
     async def process_request(self, request: Request, spider: Spider | None = None) -> None:
         if request.meta.get("dont_obey_robotstxt"):
             return
         if request.url.startswith(("data:", "file:")):
             return
+        url = urlparse_cached(request)
+        self.roots.setdefault(url.netloc, f"{url.scheme}://{url.netloc}")
         parser = await self.robot_parser(request)
         block = self.blocked.get(urlparse_cached(request).netloc)
         if block is not None:
             raise Blocked(block)
         self.process_request_2(parser, request)
 
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        root = self.roots.get(netloc, f"http://{netloc}")
+        self._stats.set_value(ROBOTS + root, f"error: {type(exc).__name__}: {exc}".strip())
+        super()._robots_error(exc, netloc)
+
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        url = urlparse_cached(request)
+        self._stats.set_value(ROBOTS + f"{url.scheme}://{netloc}", f"HTTP {response.status}")
         if response.status >= 400 and response.status not in NO_FILE:
             block = Block(urlparse_cached(request).hostname or netloc, "robots",
                           f"robots.txt answered HTTP {response.status}; treated as blocked, "
@@ -76,7 +87,6 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
             self._stats.inc_value("cckb/blocked/robots")
         await super()._parse_robots(response, netloc, request)
         parser = self._parsers.get(netloc)
-        url = urlparse_cached(request)
         root = f"{url.scheme}://{netloc}"
         useragent = self._robotstxt_useragent or request.headers.get(
             b"User-Agent", self._default_useragent)
