@@ -54,10 +54,25 @@ def parse_descriptions(pairs: list[str]) -> dict[str, str]:
     return out
 
 
+def parse_translations(pairs: list[str]) -> dict[str, Path]:
+    """`--translation EXHIBIT=FILE` options; a malformed or repeated key is an error."""
+    out: dict[str, Path] = {}
+    for pair in pairs:
+        key, sep, file = pair.partition("=")
+        key, file = key.strip(), file.strip()
+        if not sep or not key or not file:
+            raise ValidationError(f"--translation expects EXHIBIT=FILE, got {pair[:80]!r}")
+        if key in out:
+            raise ValidationError(f"--translation given twice for {key!r}")
+        out[key] = Path(file)
+    return out
+
+
 def run_export(passages: str | None, from_search: Path | None, profile: Path | None,
                countries: list[str], top: int, outputs: dict[str, Path | None],
                caption: dict[str, str], full_text: bool, title: str | None = None,
-               describe: list[str] | None = None) -> int:
+               describe: list[str] | None = None,
+               translation: list[str] | None = None) -> int:
     """Build and write the bundle; returns the process exit code."""
     from exhibits.export import Outputs, export_bundle
     from exhibits.model import Caption
@@ -65,11 +80,12 @@ def run_export(passages: str | None, from_search: Path | None, profile: Path | N
 
     try:
         descriptions = parse_descriptions(describe or [])
+        translations = parse_translations(translation or [])
         with KnowledgeBase.open() as kb:
             ids = _passage_ids(kb, passages, from_search, profile, countries, top)
             out = Outputs(**outputs)  # type: ignore[arg-type]
             bundle = export_bundle(kb, ids, out, Caption(**caption), full_text, title,
-                                   descriptions)
+                                   descriptions, translations)
     except ValidationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return USAGE_ERROR
@@ -78,10 +94,18 @@ def run_export(passages: str | None, from_search: Path | None, profile: Path | N
         return 1
     for ex in bundle.exhibits:
         typer.echo(f"Exhibit {ex.tab}  pp. {ex.page_range:<8} {ex.document.publisher}: "
-                   f"{ex.description}" + ("  [Spanish: certified translation needed]"
-                                          if ex.needs_translation else ""))
+                   f"{ex.description}" + _translation_note(ex))
     typer.echo("wrote " + ", ".join(str(p) for p in out.written))
     return 0
+
+
+def _translation_note(ex: object) -> str:
+    if not getattr(ex, "needs_translation", False):
+        return ""
+    lang = getattr(ex, "language_name", "")
+    if getattr(ex, "translation", None):
+        return f"  [{lang}: translation {ex.translation.source_name} attached]"  # type: ignore[attr-defined]
+    return f"  [{lang}: NO translation attached; certified translation needed before filing]"
 
 
 def verify_bundle_file(bundle: Path) -> int:

@@ -176,6 +176,10 @@ def export(
     describe: Annotated[list[str] | None, typer.Option(
         "--describe", help="KEY=TEXT: table-of-contents description of one exhibit; KEY is its "
         "tab letter (A, B, ...), document URL or document id. Repeatable.")] = None,
+    translation: Annotated[list[str] | None, typer.Option(
+        "--translation", help="EXHIBIT=FILE: the certified English translation (.txt or .pdf) "
+        "of a non-English exhibit, placed after it; EXHIBIT as for --describe. Repeatable.")
+    ] = None,
 ) -> None:
     """Court-ready exhibit bundle (PDF) of archived passages, with optional companions."""
     from cckb.export_cmds import run_export
@@ -183,7 +187,7 @@ def export(
     code = run_export(passages, from_search, profile, country or [], top,
                       {"pdf": out, "docx": docx, "csv": csv, "json": json_out},
                       {"respondent": respondent, "a_number": a_number, "court": court},
-                      full_text, title, describe or [])
+                      full_text, title, describe or [], translation or [])
     if code:
         raise typer.Exit(code)
 

@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SPANISH = "es"
+ENGLISH = "en"
+UNDETERMINED = "und"
+LANGUAGE_NAMES = {"es": "Spanish", "fr": "French", "pt": "Portuguese", "en": "English",
+                  "ht": "Haitian Creole", "ar": "Arabic", "ru": "Russian", "zh": "Chinese",
+                  "fa": "Persian", "uk": "Ukrainian", "tr": "Turkish", "de": "German",
+                  "it": "Italian", "ti": "Tigrinya", "am": "Amharic", "so": "Somali"}
+
+
+def language_name(code: str) -> str:
+    """'es' -> 'Spanish'; an unlisted code is shown as itself."""
+    base = (code or UNDETERMINED).split("-")[0].lower()
+    return LANGUAGE_NAMES.get(base, f"language '{code}'")
 
 
 def tab_letter(index: int) -> str:
@@ -58,6 +69,14 @@ class Document:
     document_number: str | None = None  # e.g. FR Doc. "2019-25137"
 
 
+@dataclass(frozen=True)
+class Translation:
+    """An English translation supplied by the filer; re-typeset from its text in the bundle."""
+
+    source_name: str  # the file's name, printed so the certificate names what is attached
+    paragraphs: tuple[str, ...]
+
+
 @dataclass
 class Exhibit:
     """One tab of the bundle; `pages` is filled in by the PDF renderer (1-based, inclusive)."""
@@ -69,11 +88,21 @@ class Exhibit:
     source_text: str
     pages: tuple[int, int] | None = None
     pinpoints: dict[str, int] = field(default_factory=dict)
+    translation: Translation | None = None
+    translation_pages: tuple[int, int] | None = None
 
     @property
     def needs_translation(self) -> bool:
-        """8 CFR 1003.33: a foreign-language document needs a certified English translation."""
-        return self.document.language == SPANISH
+        """8 CFR 1003.33: any document not in English needs a certified English translation.
+
+        An undetermined language ("und") is not flagged: nothing says it is foreign.
+        """
+        base = (self.document.language or UNDETERMINED).split("-")[0].lower()
+        return base not in (ENGLISH, UNDETERMINED)
+
+    @property
+    def language_name(self) -> str:
+        return language_name(self.document.language)
 
     @property
     def passage_ids(self) -> list[str]:

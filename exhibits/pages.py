@@ -18,8 +18,18 @@ from exhibits.model import Bundle, Caption, Exhibit
 from exhibits.styles import highlighted, safe, styles
 
 BLANK = "_" * 32
-TRANSLATION_FLAG = ("Spanish-language document: a certified English translation is required "
-                    "(8 CFR 1003.33). A certificate of translation follows this exhibit.")
+TRANSLATION_REQUIRED = "TRANSLATION REQUIRED - not yet translated"
+
+
+def translation_flag(ex: Exhibit) -> str:
+    """The note under a foreign-language exhibit's heading: what follows it, truthfully."""
+    head = (f"{ex.language_name}-language document: a certified English translation is "
+            "required (8 CFR 1003.33). ")
+    if ex.translation:
+        return head + ("The English translation supplied by the filer and a certificate of "
+                       "translation follow this exhibit.")
+    return head + ("No translation has been supplied: a page listing what must be translated "
+                   "and a certificate to be completed by the translator follow this exhibit.")
 
 
 class Marker(Flowable):
@@ -69,8 +79,7 @@ def toc(bundle: Bundle) -> list[Flowable]:
     rows = [[Paragraph(f"<b>{h}</b>", s["cell"]) for h in ("Tab", "Description", "Source",
                                                             "Pages")]]
     for ex in bundle.exhibits:
-        desc = safe(ex.description) + (" <i>(Spanish; certified translation required)</i>"
-                                       if ex.needs_translation else "")
+        desc = safe(ex.description) + _toc_translation_note(ex)
         source = safe(ex.document.publisher) + (f", {safe(ex.document.published)}"
                                                 if ex.document.published else "")
         rows.append([Paragraph(ex.tab, s["cell"]), Paragraph(desc, s["cell"]),
@@ -84,6 +93,14 @@ def toc(bundle: Bundle) -> list[Flowable]:
             Paragraph("TABLE OF CONTENTS", s["h1"]), table, PageBreak()]
 
 
+def _toc_translation_note(ex: Exhibit) -> str:
+    if not ex.needs_translation:
+        return ""
+    if ex.translation:
+        return f" <i>({safe(ex.language_name)}; English translation attached)</i>"
+    return f" <i>({safe(ex.language_name)}; translation required, not attached)</i>"
+
+
 def exhibit_story(ex: Exhibit, full_text: bool = False, window: int = 1) -> list[Flowable]:
     s = styles()
     story: list[Flowable] = [
@@ -92,7 +109,7 @@ def exhibit_story(ex: Exhibit, full_text: bool = False, window: int = 1) -> list
         Paragraph(safe(ex.document.publisher), s["center"]), PageBreak(),
         Paragraph(f"Exhibit {ex.tab}: {safe(ex.document.title)}", s["h1"])]
     if ex.needs_translation:
-        story.append(Paragraph(TRANSLATION_FLAG, s["flag"]))
+        story.append(Paragraph(safe(translation_flag(ex)), s["flag"]))
     story += [citation_block(ex), Spacer(1, 10)]
     for para in excerpt(ex.source_text, ex.passages, window, full_text):
         if para.gap_before:
@@ -100,8 +117,43 @@ def exhibit_story(ex: Exhibit, full_text: bool = False, window: int = 1) -> list
         story += [Marker("passage", pid) for pid in para.starts]
         story.append(Paragraph(highlighted(para.runs), s["body"]))
     if ex.needs_translation:
-        story += [PageBreak(), *certificate(ex)]
+        story += [PageBreak(), *translation_story(ex), PageBreak(), *certificate(ex)]
     return [*story, PageBreak()]
+
+
+def translation_story(ex: Exhibit) -> list[Flowable]:
+    """The English pages after a foreign-language exhibit: the filer's translation, or a page
+    saying plainly that none is attached and listing what the translator must translate."""
+    s = styles()
+    if ex.translation:
+        story: list[Flowable] = [
+            Marker("translation", ex.tab, f"English translation (Exhibit {ex.tab})", 1),
+            Paragraph(f"ENGLISH TRANSLATION OF EXHIBIT {ex.tab}", s["title"]),
+            Paragraph(safe(f"Translation of “{ex.document.title}” from {ex.language_name}, "
+                           f"supplied by the filer as {ex.translation.source_name}."), s["small"]),
+            Spacer(1, 10)]
+        story += [Paragraph(safe(para), s["body"]) for para in ex.translation.paragraphs]
+        story.append(Marker("translation_end", ex.tab))
+        return story
+    items = [f"the document title, “{ex.document.title}”",
+             *[f"passage {p.id}" + (f" ({p.section})" if p.section else "")
+               + ": “" + _clip(p.text) + "”" for p in ex.passages],
+             f"the surrounding {ex.language_name} text reproduced in Exhibit {ex.tab}"]
+    return [Marker("translation", ex.tab, f"Translation required (Exhibit {ex.tab})", 1),
+            Paragraph(TRANSLATION_REQUIRED, s["title"]),
+            Paragraph(safe(f"Exhibit {ex.tab} is in {ex.language_name}. No English translation "
+                           "is attached to this bundle. Before filing, a competent translator "
+                           "must translate the following into English and sign the certificate "
+                           "on the next page, and the translation must be attached here "
+                           "(cckb export --translation " f"{ex.tab}=FILE):"), s["body"]),
+            *[Paragraph(safe(f"• {item}"), s["body"]) for item in items],
+            Marker("translation_end", ex.tab)]
+
+
+def _clip(text: str, limit: int = 240) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rstrip() + " …"
+
 
 
 def citation_block(ex: Exhibit) -> Table:
@@ -129,10 +181,21 @@ def citation_block(ex: Exhibit) -> Table:
 
 def certificate(ex: Exhibit) -> list[Flowable]:
     s = styles()
-    text = (f"I, {BLANK}, certify that I am competent to translate from Spanish into English, "
-            f"and that the English translation of Exhibit {ex.tab}, "
-            f"“{safe(ex.document.title)}”, attached hereto, is true, accurate and complete to "
-            "the best of my knowledge and ability.")
+    lang, title = safe(ex.language_name), safe(ex.document.title)
+    if ex.translation:
+        where = (f", on pages {ex.translation_pages[0]}-{ex.translation_pages[1]} of this "
+                 "bundle" if ex.translation_pages else "")
+        text = (f"I, {BLANK}, certify that I am competent to translate from {lang} into "
+                f"English, and that the English translation of Exhibit {ex.tab}, “{title}”, "
+                f"attached hereto ({safe(ex.translation.source_name)}{where}), is true, "
+                "accurate and complete to the best of my knowledge and ability.")
+    else:
+        text = (f"NO TRANSLATION IS ATTACHED. This certificate may be signed only after a "
+                f"certified English translation of Exhibit {ex.tab}, “{title}”, has been "
+                f"attached. I, {BLANK}, certify that I am competent to translate from {lang} "
+                f"into English, and that the English translation of Exhibit {ex.tab} that I "
+                "have attached is true, accurate and complete to the best of my knowledge and "
+                "ability.")
     lines = ["Signature", "Printed name", "Address", "Telephone", "Date"]
     return [Marker("certificate", ex.tab, f"Certificate of translation (Exhibit {ex.tab})", 1),
             Paragraph("CERTIFICATE OF TRANSLATION", s["title"]), Paragraph(text, s["body"]),

@@ -52,10 +52,11 @@ def render_pdf(bundle: Bundle, out: Path | str, caption: Caption | None = None,
     out = Path(out)
     total = 0
     for _ in range(MAX_PASSES):
-        printed = [ex.pages for ex in bundle.exhibits]
+        printed = [(ex.pages, ex.translation_pages) for ex in bundle.exhibits]
         data, doc = _layout(bundle, caption or Caption(), full_text, window, total)
         _apply_marks(bundle, doc.marks, doc.last_page)
-        if total == doc.last_page and printed == [ex.pages for ex in bundle.exhibits]:
+        if total == doc.last_page and printed == [(ex.pages, ex.translation_pages)
+                                                 for ex in bundle.exhibits]:
             break
         total = doc.last_page
     else:
@@ -86,3 +87,5 @@ def _apply_marks(bundle: Bundle, marks: dict[tuple[str, str], int], last_page: i
     for ex, first, last in zip(bundle.exhibits, starts, ends, strict=True):
         ex.pages = (first, last)
         ex.pinpoints = {p.id: marks.get(("passage", p.id), first) for p in ex.passages}
+        start, end = marks.get(("translation", ex.tab)), marks.get(("translation_end", ex.tab))
+        ex.translation_pages = (start, end) if start and end else None
