@@ -93,6 +93,43 @@ def test_hrw_chapter_of_another_year_raises() -> None:
                                iso2="HN", year=2026, edition_note=None)
 
 
+def hrw(body: str, url: str, year: int) -> dict:
+    return hrw_world_report.parse(html(body, url), source=load_source("hrw_world_report"),
+                                  iso2="HN", year=year, edition_note=None)
+
+
+CHAPTER = "<div class='rich-text'><p>a</p><p>b</p></div>"
+
+
+def test_hrw_edition_is_read_from_the_real_title_form_or_the_url() -> None:
+    # the <title> form of the real 2024 Honduras chapter, no "Events of" anywhere
+    body = ("<title>World Report 2024: Honduras | Human Rights Watch</title>"
+            f"<h1>Honduras</h1>{CHAPTER}")
+    item = hrw(body, "https://www.hrw.org/world-report/2024/country-chapters/honduras", 2024)
+    assert item["title"] == "World Report 2024: Honduras"
+    # the URL alone carries the edition
+    item = hrw(f"<h1>Honduras</h1>{CHAPTER}",
+               "https://www.hrw.org/world-report/2024/country-chapters/honduras", 2024)
+    assert item["title"] == "World Report 2024: Honduras"
+    # a heading that already names the edition is not prefixed twice
+    item = hrw(f"<h1>World Report 2024: Honduras</h1>{CHAPTER}",
+               "https://www.hrw.org/node/1", 2024)
+    assert item["title"] == "World Report 2024: Honduras"
+
+
+@pytest.mark.parametrize("body,url,said", [
+    # a 2024 chapter served at the 2025 address
+    ("<title>World Report 2024: Honduras | Human Rights Watch</title><h1>Honduras</h1>",
+     "https://www.hrw.org/world-report/2025/country-chapters/honduras", "World Report 2024"),
+    # no edition anywhere (a seed or redirect to an address without the year)
+    ("<title>Honduras | Human Rights Watch</title><h1>Honduras</h1>",
+     "https://www.hrw.org/americas/honduras", "no 'World Report 2025'"),
+])
+def test_hrw_chapter_without_its_edition_raises(body: str, url: str, said: str) -> None:
+    with pytest.raises(PageError, match=said):
+        hrw(body + CHAPTER, url, 2025)
+
+
 def test_freedomhouse_page_without_indicators_raises() -> None:
     url = "https://freedomhouse.org/country/honduras/freedom-world/2025"
     body = "<h1>Honduras</h1><h2>Overview</h2><p>Access denied</p>"
