@@ -28,6 +28,7 @@ class ArchiveProblem:
 
 
 _TMP = re.compile(r"\.tmp-(?:(\d+)-)?")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 UNOWNED_TMP_SECONDS = 3600  # a temporary file with no writer id is swept once this old
 
 
@@ -53,6 +54,10 @@ class Archive:
         self.records = self.root / "records"
 
     def blob_path(self, sha256: str) -> Path:
+        """Where the blob of a digest lives; anything but 64 lowercase hex characters (a crafted
+        manifest's '../../x', say) is refused before it can name a path."""
+        if not isinstance(sha256, str) or _SHA256.fullmatch(sha256) is None:
+            raise ValueError(f"not a sha256 digest: {sha256!r}")
         return self.blobs / sha256[:2] / sha256[2:4] / sha256
 
     def put_blob(self, data: bytes) -> tuple[str, Path]:
@@ -70,6 +75,15 @@ class Archive:
         return data
 
     def record_path(self, doc_id: str) -> Path:
+        """Where a document's record lives; an id that could leave the records directory
+        (empty, '.', '..', a path separator or NUL) is refused."""
+        if (
+            not isinstance(doc_id, str)
+            or doc_id in ("", ".", "..")
+            or ".." in doc_id
+            or any(ch in doc_id for ch in ("/", "\\", "\0"))
+        ):
+            raise ValueError(f"not a document id the archive can store: {doc_id!r}")
         return self.records / doc_id[-2:] / f"{doc_id}.json"
 
     def put_record(self, doc_id: str, record: dict) -> None:
@@ -115,11 +129,11 @@ class Archive:
             try:
                 rec = json.loads(path.read_text("utf-8"))
                 digest = rec["sha256"]
-            except (ValueError, KeyError) as exc:
+                blob = self.blob_path(digest)
+            except (ValueError, KeyError, TypeError) as exc:
                 problems.append(ArchiveProblem(str(path), f"unreadable record: {exc}"))
                 continue
             referenced.add(digest)
-            blob = self.blob_path(digest)
             if not blob.exists():
                 problems.append(ArchiveProblem(str(blob), f"missing copy of {rec.get('url')}"))
         for tmp in sorted(self.records.glob("*/.tmp-*")) if self.records.exists() else []:
