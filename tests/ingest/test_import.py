@@ -61,16 +61,13 @@ def test_import_links_passages_and_reimport_is_noop(kb, tmp_path):
     assert report.ok, report.failures
     counts = report.counts.as_dict()
     assert counts["Document"]["insert"] == 1 and counts["Passage"]["insert"] >= 2
-    doc_id = kb.store.execute(Q.fingerprints("Document", []))  # empty ids -> no rows
-    assert doc_id == []
     rows = kb.store.execute(Q.passages_about("HN", 50))
     texts = " ".join(r["text"] for r in rows)
     assert "transgender women" in texts
     lgbti = [r for r in rows if "transgender" in r["text"]][0]
     links = {(x["rel"], x["target"]) for x in kb.store.execute(Q.passage_links(lgbti["id"]))}
     assert ("ABOUT", "HN") in links
-    assert any(rel == "EVIDENCES" and "gender" in target or "lgbt" in target
-               for rel, target in links)
+    assert ("EVIDENCES", "lgbti") in links  # the risk factor the passage is about
     assert ("CONCERNS_NATIONALS_OF", "VE") in links
     embedded = kb.embedder.texts
     again = ingest(kb, [src])

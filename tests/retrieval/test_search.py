@@ -83,7 +83,9 @@ def test_nationality_match_and_gaps(result):
 
 def test_applicability_comes_from_the_registry(result):
     answer = _country(result, "HN")["applicability"]
-    assert answer["reason"] and isinstance(answer["citations"], list)
+    assert answer["status"] != "unknown" and answer["reason"]
+    assert answer["citations"] and all(c["url"].startswith("https://") and c["fact"]
+                                       for c in answer["citations"])
 
 
 def test_research_mode(searcher):
