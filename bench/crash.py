@@ -322,11 +322,11 @@ def crawl_worker(argv: list[str]) -> int:
     """What `cckb crawl` does, with the hash embedder (the `--fast` mode's subprocess)."""
     faulthandler.register(signal.SIGUSR1, all_threads=True)  # `_hung` asks where it is stuck
     import ingest.kb
-    from crawlers import run
+    from crawlers import cli
 
     ingest.kb.get_embedder = lambda settings=None: HashEmbedder()
     sets = [f"--set={k}={json.dumps(v)}" for k, v in FAST_CRAWL.items()]
-    return run.main(["--json", *sets, *argv])
+    return cli.main(["--json", *sets, *argv])
 
 
 def start_crawl(data_dir: Path, base_url: str, fast: bool = False, sets: dict | None = None,

@@ -133,8 +133,7 @@ def build_sample(root: Path = SAMPLE, recrawl: bool = False) -> bool:
     When the knowledge base already holds every page with the same bytes, nothing is crawled
     unless `recrawl` (a re-crawl would only report noops). Either way the agreements registry is
     loaded into the graph afterwards (idempotent; a changed registry updates it)."""
-    from cckb.ingest_cmds import load_registry, run_ingest
-    from cckb.main import save_crawl_report
+    from cckb.ingest_cmds import load_registry, run_ingest, save_crawl_report
     from crawlers.run import crawl
     from ingest.files import iter_items
 

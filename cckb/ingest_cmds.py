@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -95,3 +96,12 @@ def verify_archive() -> None:
         typer.secho(f"PROBLEM {p.path}: {p.reason}", err=True, fg="red")
     typer.echo(f"archive: {len(problems)} problem(s)")
     raise typer.Exit(1 if problems else 0)
+
+
+def save_crawl_report(summary) -> None:  # noqa: ANN001 - crawlers.report.CrawlSummary
+    """The last crawl's summary, read by the UI's Sources page."""
+    from core.settings import load_settings
+
+    runs = load_settings().data_path / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    (runs / "last.json").write_text(json.dumps(summary.as_dict(), indent=1))

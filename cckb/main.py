@@ -107,17 +107,12 @@ def crawl(
                             seeds=seed_list, seeds_only=not with_generated, enable=enable)
     except CckbError as exc:
         fail(str(exc), code=2)
+    from cckb.ingest_cmds import save_crawl_report
+
     save_crawl_report(summary)
     typer.echo(json.dumps(summary.as_dict(), indent=1) if as_json
                else "\n".join(summary.lines()))
     raise typer.Exit(0 if summary.ok else 1)
-
-
-def save_crawl_report(summary) -> None:  # noqa: ANN001 - crawlers.report.CrawlSummary
-    runs = load_settings().data_path / "runs"
-    runs.mkdir(parents=True, exist_ok=True)
-    # read by the UI's Sources page
-    (runs / "last.json").write_text(json.dumps(summary.as_dict(), indent=1))
 
 
 @app.command()
@@ -225,7 +220,7 @@ def search(
         help="Researcher mode: nationality (ISO2) of the people concerned.")] = None,
 ) -> None:
     """Evidence per third country and legal element for a client profile (or a question)."""
-    from retrieval.command import run_search
+    from cckb.search_cmds import run_search
 
     code = run_search(profile, country or [], top, as_json, risk or [], text, nationality)
     if code:

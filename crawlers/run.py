@@ -3,14 +3,12 @@
 `crawl()` is what `cckb crawl [--source ID]... [--country ISO2]...` calls. Sources run one after
 another in one process, so the embedding model is loaded once and sites are not hit in parallel
 by the same crawl. Twisted's reactor cannot restart: call `crawl()` once per process (tests run
-it in a subprocess via `python -m crawlers.run`).
+it in a subprocess via `python -m crawlers.cli`).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,31 +17,13 @@ from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 
 from core.errors import ConfigError
-from core.settings import SETTINGS
+from crawlers.contact import check_contact
 from crawlers.middlewares.blocks import DISALLOW_ALL, ROBOTS
 from crawlers.report import CrawlSummary, SourceReport
 from crawlers.source_config import load_source, source_ids
 from crawlers.spiders.base import Seed, SeedError, SeedMatch, SourceSpider
 
 SEED_KEYS = {"url", "source", "country", "edition_note"}
-PLACEHOLDER_CONTACT = next(s.default for s in SETTINGS if s.name == "contact")
-
-
-def check_contact(ids: list[str], settings: Settings, base_urls: dict[str, str] | None) -> None:
-    """Refuse to crawl a real site while the User-Agent names the placeholder contact: a site
-    operator must be able to reach whoever runs the crawl. Mirrors (CCKB_SOURCE_BASE_URL or a
-    per-source base URL) are not real sites."""
-    if (settings.get("CCKB_CONTACT") or "").strip() not in ("", PLACEHOLDER_CONTACT):
-        return
-    real = [sid for sid in ids
-            if not (base_urls or {}).get(sid) and not settings.get("CCKB_SOURCE_BASE_URL")]
-    if real:
-        raise ConfigError(
-            f"refusing to crawl the real sites ({', '.join(real)}) while CCKB_CONTACT is the "
-            f"placeholder {PLACEHOLDER_CONTACT!r}: set CCKB_CONTACT to a URL or e-mail address "
-            "where the sites' operators can reach you (it is sent in the User-Agent)")
-
-
 def crawl_settings(overrides: dict[str, Any] | None = None) -> Settings:
     settings = Settings()
     settings.setmodule("crawlers.settings", priority="project")
@@ -232,53 +212,3 @@ def crawl(source_ids_: list[str] | None = None, countries: list[str] | None = No
     done.addBoth(lambda _: reactor.callLater(0, reactor.stop))  # type: ignore[attr-defined]
     process.start(stop_after_crawl=False)
     return summary
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", action="append", help="source id (repeatable; default all)")
-    parser.add_argument("--country", action="append", help="ISO2 (repeatable)")
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="Scrapy setting override (value parsed as JSON when it can be)")
-    parser.add_argument("--seeds", type=Path, help="file of seed URLs (see read_seeds)")
-    parser.add_argument("--with-generated", action="store_true",
-                        help="with --seeds: also crawl the URLs the spiders generate")
-    parser.add_argument("--enable", action="append", default=[], metavar="ID",
-                        help="crawl a source that is off by default (its YAML says why)")
-    parser.add_argument("--check", action="store_true",
-                        help="one request path per source (robots.txt, a listing, one "
-                             "document): reachable, blocked, robots-disallowed or extraction "
-                             "failed, with the reason; nothing ingested (see crawlers.check)")
-    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
-    args = parser.parse_args(argv)
-    overrides: dict[str, Any] = {}
-    for pair in args.set:
-        name, _, value = pair.partition("=")
-        try:
-            overrides[name] = json.loads(value)
-        except ValueError:
-            overrides[name] = value
-    try:
-        if args.check:
-            if args.seeds:
-                raise ConfigError("--check takes no --seeds: it follows each source's own "
-                                  "first listing and document")
-            from crawlers.check import check
-
-            summary = check(args.source, args.country, overrides, enable=args.enable)
-        else:
-            seeds = read_seeds(args.seeds) if args.seeds else None
-            summary = crawl(args.source, args.country, overrides, seeds,
-                            seeds_only=not args.with_generated, enable=args.enable)
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    if args.json:
-        print(json.dumps(summary.as_dict(), indent=1))
-    else:
-        print("\n".join(summary.lines()))
-    return 0 if summary.ok else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

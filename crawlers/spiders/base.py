@@ -95,7 +95,7 @@ class SourceSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        from crawlers.run import check_contact  # `scrapy crawl` does not go through run.crawl
+        from crawlers.contact import check_contact  # `scrapy crawl` does not go through run.crawl
 
         check_contact([spider.source_id], crawler.settings,
                       {spider.source_id: spider.base_url or ""})

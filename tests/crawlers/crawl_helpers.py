@@ -1,4 +1,4 @@
-"""Run `python -m crawlers.run` in a subprocess (Twisted's reactor starts once per process)."""
+"""Run `python -m crawlers.cli` in a subprocess (Twisted's reactor starts once per process)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def run_crawl(base_url: str, data_dir: Path, args: list[str], env: dict[str, str
     full_env = {**os.environ, "CCKB_SOURCE_BASE_URL": base_url, "CCKB_DATA_DIR": str(data_dir),
                 "CCKB_RELIEFWEB_APPNAME": "", **(env or {})}
     sets = [f"--set={k}={json.dumps(v)}" for k, v in {**FAST, **(overrides or {})}.items()]
-    proc = subprocess.run([sys.executable, "-m", "crawlers.run", "--json", *sets, *args],
+    proc = subprocess.run([sys.executable, "-m", "crawlers.cli", "--json", *sets, *args],
                           cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=300)
     try:
         summary = json.loads(proc.stdout)

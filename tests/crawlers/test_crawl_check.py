@@ -109,9 +109,9 @@ def test_crawl_delay_still_spaces_requests(checked) -> None:  # noqa: ANN001
 def test_check_refuses_seeds(tmp_path: Path) -> None:
     seeds = tmp_path / "seeds.txt"
     seeds.write_text("https://www.hrw.org/world-report/2025/country-chapters/honduras\n")
-    proc = subprocess.run([sys.executable, "-m", "crawlers.run", "--check", "--seeds",
+    proc = subprocess.run([sys.executable, "-m", "cckb.main", "crawl", "--check", "--seeds",
                            str(seeds)], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 2 and "--check takes no --seeds" in proc.stderr
+    assert proc.returncode == 2 and "--check takes no --seeds" in proc.stdout + proc.stderr
 
 
 def test_cckb_crawl_check_prints_the_verdicts(tmp_path: Path) -> None:

@@ -19,9 +19,10 @@ from crawl_helpers import FIXTURES, ROOT, by_source, run_crawl
 from scrapy.utils.test import get_crawler
 
 from core.errors import ConfigError
+from crawlers.contact import PLACEHOLDER_CONTACT, check_contact
 from crawlers.middlewares.politeness import CrawlDelayMiddleware
 from crawlers.mirror import MirrorServer
-from crawlers.run import PLACEHOLDER_CONTACT, check_contact, crawl_settings
+from crawlers.run import crawl_settings
 from crawlers.source_config import SourceConfig, load_source
 
 PATH = "/reports/{}-country-reports-on-human-rights-practices/{}/"
@@ -135,7 +136,7 @@ def test_placeholder_contact_refuses_the_real_sites() -> None:
                                                    "CCKB_SOURCE_BASE_URL": ""}), None)
     env = {k: v for k, v in os.environ.items() if k not in ("CCKB_CONTACT",)}
     env["CCKB_SOURCE_BASE_URL"] = ""
-    proc = subprocess.run([sys.executable, "-m", "crawlers.run", "--source", "usdos_crhrp"],
+    proc = subprocess.run([sys.executable, "-m", "crawlers.cli", "--source", "usdos_crhrp"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert "refusing to crawl the real sites (usdos_crhrp)" in proc.stderr

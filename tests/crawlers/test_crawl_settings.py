@@ -7,7 +7,8 @@ import sys
 
 from crawl_helpers import ROOT
 
-from crawlers.run import crawl_settings, main
+from crawlers.cli import main
+from crawlers.run import crawl_settings
 
 
 def test_polite_defaults() -> None:
