@@ -8,7 +8,11 @@ client lives here: caption fields are passed to the renderer and only ever print
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
+from core.editions import dating
+
+STALE_YEARS = 5  # an exhibit older than this is flagged for a newer edition before filing
 ENGLISH = "en"
 UNDETERMINED = "und"
 LANGUAGE_NAMES = {"es": "Spanish", "fr": "French", "pt": "Portuguese", "en": "English",
@@ -103,6 +107,18 @@ class Exhibit:
     @property
     def language_name(self) -> str:
         return language_name(self.document.language)
+
+    def dating(self, today: date | None = None) -> tuple[int | None, str]:
+        """(year, how the date is shown): the publication date, else the estimated edition
+        with its note ('undated; edition estimated 2016 from the title'), else 'undated; ...'."""
+        doc = self.document
+        return dating(doc.published, doc.title, doc.url, today)
+
+    def stale_year(self, today: date | None = None) -> int | None:
+        """The exhibit's year when it is more than STALE_YEARS years before today, else None."""
+        today = today or date.today()
+        year = self.dating(today)[0]
+        return year if year is not None and year < today.year - STALE_YEARS else None
 
     @property
     def passage_ids(self) -> list[str]:

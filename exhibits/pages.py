@@ -14,11 +14,16 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, Ta
 
 from exhibits.citations import official_citation
 from exhibits.excerpt import OMITTED, excerpt
-from exhibits.model import Bundle, Caption, Exhibit
+from exhibits.model import STALE_YEARS, Bundle, Caption, Exhibit
 from exhibits.styles import highlighted, safe, styles
 
 BLANK = "_" * 32
 TRANSLATION_REQUIRED = "TRANSLATION REQUIRED - not yet translated"
+
+
+def stale_warning(year: int) -> str:
+    """The line on the citation page of an exhibit more than five years old."""
+    return f"Older than {STALE_YEARS} years ({year}): check for a newer edition before filing"
 
 
 def translation_flag(ex: Exhibit) -> str:
@@ -80,8 +85,7 @@ def toc(bundle: Bundle) -> list[Flowable]:
                                                             "Pages")]]
     for ex in bundle.exhibits:
         desc = safe(ex.description) + _toc_translation_note(ex)
-        source = safe(ex.document.publisher) + (f", {safe(ex.document.published)}"
-                                                if ex.document.published else "")
+        source = f"{safe(ex.document.publisher)}, {safe(ex.dating()[1])}"
         rows.append([Paragraph(ex.tab, s["cell"]), Paragraph(desc, s["cell"]),
                      Paragraph(source, s["cell"]), Paragraph(ex.page_range or "—", s["cell"])])
     table = Table(rows, colWidths=[0.5 * inch, 3.4 * inch, 1.9 * inch, 0.7 * inch],
@@ -110,7 +114,11 @@ def exhibit_story(ex: Exhibit, full_text: bool = False, window: int = 1) -> list
         Paragraph(f"Exhibit {ex.tab}: {safe(ex.document.title)}", s["h1"])]
     if ex.needs_translation:
         story.append(Paragraph(safe(translation_flag(ex)), s["flag"]))
-    story += [citation_block(ex), Spacer(1, 10)]
+    story.append(citation_block(ex))
+    stale = ex.stale_year()
+    if stale is not None:
+        story.append(Paragraph(safe(stale_warning(stale)), s["flag"]))
+    story.append(Spacer(1, 10))
     for para in excerpt(ex.source_text, ex.passages, window, full_text):
         if para.gap_before:
             story.append(Paragraph(OMITTED, s["gap"]))
@@ -160,7 +168,7 @@ def citation_block(ex: Exhibit) -> Table:
     s, doc = styles(), ex.document
     facts = [("Title", doc.title), ("Citation", official_citation(doc)),
              ("Publisher", doc.publisher),
-             ("Published", doc.published or "not stated"), ("URL", doc.url),
+             ("Published", ex.dating()[1]), ("URL", doc.url),
              ("Original URL", doc.original_url), ("Via", doc.intermediary),
              ("Edition", doc.edition_note), ("Retrieved", doc.retrieved_at),
              ("SHA-256 of archived copy", doc.sha256), ("Language", doc.language)]
