@@ -142,6 +142,27 @@ class Caption:
     judge: str = ""
     hearing_date: str = ""
 
+    @property
+    def file_number(self) -> str:
+        """The A-number as printed after 'File No.:' ('' when blank); see `format_a_number`."""
+        return format_a_number(self.a_number)
+
+
+_A_NUMBER_NOISE = str.maketrans("", "", " -\t")
+
+
+def format_a_number(typed: str) -> str:
+    """'A098765432', 'a 098-765-432', '98765432' -> 'A-098-765-432' (8 digits take the
+    customary leading zero); anything else is returned as typed, trimmed: digits are never
+    invented or dropped."""
+    typed = (typed or "").strip()
+    digits = typed[1:] if typed[:1] in ("A", "a") else typed
+    digits = digits.translate(_A_NUMBER_NOISE)
+    if not (digits.isascii() and digits.isdigit() and len(digits) in (8, 9)):
+        return typed
+    digits = digits.zfill(9)
+    return f"A-{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+
 
 @dataclass
 class Bundle:

@@ -63,7 +63,7 @@ def cover(bundle: Bundle, caption: Caption) -> list[Flowable]:
     heads = ["UNITED STATES DEPARTMENT OF JUSTICE", "EXECUTIVE OFFICE FOR IMMIGRATION REVIEW",
              "IMMIGRATION COURT", safe(caption.court) or BLANK]
     left = [f"In the Matter of:<br/><br/>{safe(caption.respondent) or BLANK}<br/>Respondent."]
-    right = [f"File No.: A-{safe(caption.a_number) or BLANK[:14]}<br/><br/>"
+    right = [f"File No.: {safe(caption.file_number) or 'A-' + BLANK[:14]}<br/><br/>"
              "IN REMOVAL PROCEEDINGS"]
     grid = Table([[Paragraph(left[0], s["body"]), Paragraph(right[0], s["body"])]],
                  colWidths=[3.3 * inch, 3.2 * inch])

@@ -1,16 +1,18 @@
 """Every exhibit's date (or, when undated, its estimated edition) in the table of contents and
-the citation block, and a warning on exhibits older than five years."""
+the citation block, a warning on exhibits older than five years, and the A-number on the cover."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from core.models import DocumentItem
 from exhibits import Bundle, Outputs, export_bundle
+from exhibits.model import Caption, format_a_number
 from ingest.kb import KnowledgeBase
 from tests.small_kb import DOCS, open_small_kb
 
@@ -56,7 +58,7 @@ def exported(kb: KnowledgeBase,
                             "RETURN p.id AS id ORDER BY p.ordinal", {"url": url})
         ids.append(rows[0]["id"])
     pdf = tmp_path_factory.mktemp("bundle") / "bundle.pdf"
-    bundle = export_bundle(kb, ids, Outputs(pdf))
+    bundle = export_bundle(kb, ids, Outputs(pdf), caption=Caption(a_number="A098-765-432"))
     texts = [" ".join((p.extract_text() or "").split()) for p in PdfReader(pdf).pages]
     return bundle, texts
 
@@ -87,3 +89,36 @@ def test_citation_block_shows_the_date_and_flags_old_exhibits(exported) -> None:
         else:
             assert "Older than 5 years" not in " ".join(texts[ex.pages[0] - 1:ex.pages[1]])
     assert stale >= 2  # the 2020 report and the 2016 edition, in any year after 2025
+
+
+def test_cover_prints_the_normalised_a_number(exported) -> None:
+    cover = exported[1][0]
+    assert "File No.: A-098-765-432" in cover
+    assert "A-A" not in cover
+
+
+@pytest.mark.parametrize("typed, printed", [
+    ("A098765432", "A-098-765-432"),
+    ("a 098 765 432", "A-098-765-432"),
+    ("A-098-765-432", "A-098-765-432"),
+    ("098765432", "A-098-765-432"),
+    ("A12345678", "A-012-345-678"),  # eight digits take the customary leading zero
+    ("  a-12-345-678 ", "A-012-345-678"),
+    ("A1234567", "A1234567"),  # seven digits: printed as typed, nothing invented
+    ("A0987654321", "A0987654321"),  # ten digits
+    ("B098765432", "B098765432"),
+    ("A09876543X", "A09876543X"),
+    ("A０９８７６５４３２", "A０９８７６５４３２"),  # full-width digits are not ASCII digits
+    ("", ""),
+])
+def test_a_number_normaliser(typed: str, printed: str) -> None:
+    assert format_a_number(typed) == printed
+
+
+def test_an_a_number_that_cannot_be_normalised_is_printed_as_typed(kb, tmp_path: Path) -> None:
+    rows = kb.store.run("MATCH (p:Passage)-[:PART_OF]->(d:Document {url: $url}) "
+                        "RETURN p.id AS id", {"url": NO_YEAR.url})
+    out = Outputs(tmp_path / "b.pdf")
+    export_bundle(kb, [rows[0]["id"]], out, caption=Caption(a_number="A1234567"))
+    cover = " ".join((PdfReader(out.pdf).pages[0].extract_text() or "").split())
+    assert "File No.: A1234567" in cover
