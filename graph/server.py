@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import redis
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
 from core.errors import GraphError
 
@@ -32,9 +30,6 @@ START_TIMEOUT = 120.0
 # A large graph is rebuilt from the append-only file on start, indexes included: a 100,000-passage
 # graph took about 3 minutes on 2 cores. While the server answers LOADING it is making progress.
 LOAD_TIMEOUT = 3600.0
-# a server whose process lives and accepts connections but has answered no ping for this long
-# is hung and may be killed; a ping timeout alone means busy (a long write on loaded cores)
-DEAD_AFTER_DEFAULT = 600.0
 _SOCK_MAX = 100  # AF_UNIX paths are limited to 108 bytes
 
 
@@ -107,20 +102,6 @@ def _read_pid(path: Path) -> int | None:
         return None
 
 
-def dead_after() -> float:
-    """The grace period (CCKB_GRAPH_DEAD_AFTER, seconds) before a silent server counts as hung."""
-    raw = os.environ.get("CCKB_GRAPH_DEAD_AFTER", "").strip()
-    if not raw:
-        return DEAD_AFTER_DEFAULT
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not value > 0:
-        raise GraphError(f"CCKB_GRAPH_DEAD_AFTER must be a positive number of seconds, not {raw!r}")
-    return value
-
-
 class EmbeddedServer:
     """Start, attach to, and stop the per-data-directory FalkorDB server."""
 
@@ -146,10 +127,8 @@ class EmbeddedServer:
         """"up", "loading" (reading its data from disk: it answers LOADING, or does not answer
         at all while it builds the indexes) or "down"."""
         try:
-            # one try: redis-py's default retries would stretch a 2 s probe to tens of seconds
             client = redis.Redis(unix_socket_path=str(self.paths.socket),
-                                 socket_timeout=timeout, socket_connect_timeout=timeout,
-                                 retry=Retry(NoBackoff(), 0))
+                                 socket_timeout=timeout, socket_connect_timeout=timeout)
             try:
                 return "up" if client.ping() else "down"
             finally:
@@ -172,28 +151,13 @@ class EmbeddedServer:
     def acquire(self, persistent: bool = False) -> Path:
         """Ensure the server runs (starting or recovering it) and register this process."""
         with self._locked():
-            if not self._answers_or_busy_until_grace():
+            if not (self.pid() and self.ping()):
                 self._recover_stale()
                 self._spawn()
             if persistent:
                 self.paths.persistent_flag.touch()
             (self.paths.leases / str(os.getpid())).touch()
         return self.paths.socket
-
-    def _answers_or_busy_until_grace(self) -> bool:
-        """True when the recorded server is alive and answers a ping. A ping timeout means busy:
-        wait and retry, up to the grace period (dead_after). False - the server may be replaced -
-        only when its pid is gone, it refuses connections, or it stayed silent all that time."""
-        deadline = time.monotonic() + dead_after()
-        while True:
-            if not self.pid():
-                return False
-            state = self._probe(timeout=2.0)
-            if state == "up":
-                return True
-            if state == "down" or time.monotonic() >= deadline:
-                return False
-            time.sleep(0.2)
 
     def release(self) -> None:
         """Drop this process's lease; stop the server if nobody else needs it."""
