@@ -23,6 +23,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from core.editions import estimate_edition
 from core.taxonomy import Taxonomy
 from retrieval.mapping import Mapping, is_home_actor
 
@@ -88,6 +89,20 @@ def _age(published: str | None, today: date) -> tuple[float, bool, str]:
         f"published {str(published)[:10]}, {years:.0f} years old: check for newer evidence"
 
 
+def _estimated_age(row: dict, today: date) -> tuple[bool, str]:
+    """Stale flag and note of an undated item from the edition its title or URL names: an
+    undated "2016 Trafficking in Persons Report" is old evidence, said to be an estimate. The
+    score is unchanged (an undated item never counts as recent)."""
+    edition = estimate_edition(row.get("title"), row.get("url"), today)
+    if edition is None:
+        return False, "publication date unknown and no edition named in the title or URL: " \
+            "check the source for its date"
+    years = today.year - edition.year
+    if years > STALE_YEARS:
+        return True, (f"{edition.note}, about {years} years old: check for newer evidence")
+    return False, edition.note
+
+
 def score(row: dict, ranks: dict[str, int], mapping: Mapping, taxonomy: Taxonomy,
           today: date, semantic: float = 0.0, country: str | None = None,
           model: Model | None = None) -> Ranked:
@@ -97,6 +112,8 @@ def score(row: dict, ranks: dict[str, int], mapping: Mapping, taxonomy: Taxonomy
     country's candidates; `country` the third country searched."""
     parts, matched, nationality, reach = features(row, ranks, mapping, semantic, today, country)
     _, stale, age_note = _age(row.get("published"), today)
+    if not _dated(row.get("published")):
+        stale, age_note = _estimated_age(row, today)
     specific = parts["specific"] > 0 or bool(nationality)
     reasons = _reasons(row, matched, mapping, taxonomy, nationality, reach, ranks, specific)
     value = (model or load_model())(parts)

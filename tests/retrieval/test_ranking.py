@@ -50,6 +50,21 @@ def test_an_undated_item_is_not_ranked_as_if_recent(taxonomy):
     assert "publication date unknown" in undated.age_note
 
 
+def test_an_undated_old_edition_is_marked_stale_with_its_estimate(taxonomy):
+    mapping = Mapping("VE", {"lgbti": 1.0}, elements=["harm"])
+    ranks = {"dense": 1}
+    tip = {**_row("a"), "published": None, "url": "https://www.ecoi.net/en/document/1",
+           "title": "2016 Trafficking in Persons Report - Guatemala"}
+    old = score(tip, ranks, mapping, taxonomy, TODAY)
+    assert old.stale is True
+    assert old.age_note.startswith("undated; edition estimated 2016 from the title")
+    recent = score({**tip, "title": "World Report 2026: Guatemala"}, ranks, mapping, taxonomy,
+                   TODAY)
+    assert recent.stale is False and "estimated 2026" in recent.age_note
+    # the estimate marks staleness only: the score is the undated score, never a recent one
+    assert old.score == recent.score < score(_row("b"), ranks, mapping, taxonomy, TODAY).score
+
+
 def test_a_model_with_an_unknown_feature_is_refused(tmp_path):
     path = tmp_path / "ranker.json"
     path.write_text('{"bias": 0, "weights": {"dense": 1, "mystery": 2}}')
