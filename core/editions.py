@@ -59,10 +59,15 @@ def dating(published: str | None, title: str | None, url: str | None,
     """(year used for staleness and ordering, how to show the date): the publication date when
     known, else the estimated edition with its note, else (None, 'undated')."""
     if published:
+        text = str(published).strip()
         try:
-            return date.fromisoformat(str(published)[:10]).year, str(published)[:10]
+            return date.fromisoformat(text[:10]).year, text[:10]
         except ValueError:
             pass
+        # a partial date as the source gave it ("2023-05", "2023") is a date, never "undated"
+        year = re.match(r"((?:19|20)\d{2})(?:$|-)", text)
+        if year:
+            return int(year.group(1)), text
     edition = estimate_edition(title, url, today)
     if edition:
         return edition.year, edition.note

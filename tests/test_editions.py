@@ -44,3 +44,8 @@ def test_a_date_wins_over_the_estimate_and_undated_says_so() -> None:
         2016, "undated; edition estimated 2016 from the title")
     assert dating("", "Honduras", "https://example.org/x", TODAY) == (
         None, "undated; no edition named in the title or URL")
+
+
+def test_a_partial_date_is_shown_as_given_never_as_undated() -> None:
+    assert dating("2023-05", "2016 Trafficking in Persons Report", None, TODAY) == (2023, "2023-05")
+    assert dating("2019", None, None, TODAY) == (2019, "2019")
