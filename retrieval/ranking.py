@@ -112,7 +112,7 @@ def score(row: dict, ranks: dict[str, int], mapping: Mapping, taxonomy: Taxonomy
     country's candidates; `country` the third country searched."""
     parts, matched, nationality, reach = features(row, ranks, mapping, semantic, today, country)
     _, stale, age_note = _age(row.get("published"), today)
-    if not _dated(row.get("published")):
+    if not row.get("published"):  # a partial date ("2023-05") is a date, not an estimate
         stale, age_note = _estimated_age(row, today)
     specific = parts["specific"] > 0 or bool(nationality)
     reasons = _reasons(row, matched, mapping, taxonomy, nationality, reach, ranks, specific)

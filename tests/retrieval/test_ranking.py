@@ -61,6 +61,8 @@ def test_an_undated_old_edition_is_marked_stale_with_its_estimate(taxonomy):
     recent = score({**tip, "title": "World Report 2026: Guatemala"}, ranks, mapping, taxonomy,
                    TODAY)
     assert recent.stale is False and "estimated 2026" in recent.age_note
+    partial = score({**tip, "published": "2025-05"}, ranks, mapping, taxonomy, TODAY)
+    assert "estimated" not in partial.age_note  # a date the source gave, however partial
     # the estimate marks staleness only: the score is the undated score, never a recent one
     assert old.score == recent.score < score(_row("b"), ranks, mapping, taxonomy, TODAY).score
 
